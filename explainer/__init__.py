@@ -1,0 +1,1 @@
+"""explainer: data-driven news explainers built with MkDocs Material."""

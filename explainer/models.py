@@ -1,0 +1,280 @@
+"""Typed entities of an explainer. Strict types, unknown fields rejected, closed sets.
+
+Text fields marked "Markdown" allow inline Markdown, rendered and sanitised on output;
+every other text field is shown as plain, escaped text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+def describe(value: Any) -> str:
+    """How YAML read a value, for messages ('the number 750', 'a list')."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("slug", "expected an id, got {got}", {"got": describe(value)})
+    if not _SLUG.match(value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
+        raise PydanticCustomError(
+            "slug", "id '{value}' must be lowercase letters, digits and hyphens, "
+            "e.g. '{suggestion}'", {"value": value, "suggestion": suggestion})
+    return value
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise PydanticCustomError(
+            "date", "expected a date written YYYY-MM-DD (e.g. 2025-08-15), got {got}",
+            {"got": describe(value)})
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "date", "'{value}' is not a real date ({why}); write YYYY-MM-DD",
+            {"value": value, "why": str(exc)}) from None
+
+
+def _when(value: Any) -> date | datetime:
+    """A date, or a date and time with its UTC offset, as ISO 8601."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and "T" in value:
+        if not _DATETIME.match(value):
+            raise PydanticCustomError(
+                "when", "'{value}' needs a UTC offset, e.g. 2025-08-15T11:00-08:00 "
+                "(Anchorage in August is UTC-8)", {"value": value})
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise PydanticCustomError(
+                "when", "'{value}' is not a real time ({why})",
+                {"value": value, "why": str(exc)}) from None
+    return _date(value)
+
+
+def _http_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("url", "expected a URL, got {got}", {"got": describe(value)})
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(
+        c.isspace() for c in value
+    ):
+        raise PydanticCustomError(
+            "url", "URL '{value}' must start with http:// or https:// and name a host",
+            {"value": value})
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "text", "expected text, but YAML read {got}; put the value in quotes",
+            {"got": describe(value)})
+    if not value.strip():
+        raise PydanticCustomError("text", "text must not be empty", {})
+    return value
+
+
+Slug = Annotated[str, PlainValidator(_slug),
+                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Markdown = Annotated[str, PlainValidator(_text),
+                     WithJsonSchema({"type": "string", "minLength": 1,
+                                     "description": "Inline Markdown allowed"})]
+IsoDate = Annotated[date, PlainValidator(_date), PlainSerializer(date.isoformat, return_type=str),
+                    WithJsonSchema({"type": "string", "format": "date"})]
+When = Annotated[date | datetime, PlainValidator(_when),
+                 PlainSerializer(lambda v: v.isoformat(), return_type=str),
+                 WithJsonSchema({"type": "string", "anyOf": [
+                     {"format": "date"}, {"format": "date-time"}]})]
+HttpUrl = Annotated[str, PlainValidator(_http_url),
+                    WithJsonSchema({"type": "string", "format": "uri",
+                                    "pattern": "^https?://"})]
+Ref = Annotated[str, WithJsonSchema({"type": "string",
+                                     "pattern": r"^[a-z]+:[a-z0-9]+(?:-[a-z0-9]+)*$"})]
+
+STANCES: dict[str, str] = {
+    "supports": "Supports",
+    "open": "Open to it",
+    "conditional": "Conditional",
+    "noncommittal": "Non-committal",
+    "opposes": "Opposes",
+    "unclear": "Unclear",
+}
+Stance = Literal["supports", "open", "conditional", "noncommittal", "opposes", "unclear"]
+QUESTION_STATUSES: dict[str, str] = {
+    "open": "Open",
+    "partly-answered": "Partly answered",
+    "answered": "Answered",
+}
+QuestionStatus = Literal["open", "partly-answered", "answered"]
+
+
+class Entity(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    as_of: IsoDate | None = Field(None, description="When this entry was last checked")
+    review_by: IsoDate | None = Field(
+        None, description="Check this entry again by this date; a past date warns")
+
+
+class Source(Entity):
+    id: Slug
+    title: Text
+    publisher: Text | None = None
+    url: HttpUrl | None = Field(None, description="http or https only; omit when unknown")
+    published: IsoDate | None = None
+    kind: Literal["article", "report", "transcript", "interview", "statement"] = "article"
+    note: Text | None = Field(None, description="What this source is, for readers")
+
+
+class Actor(Entity):
+    id: Slug
+    name: Text
+    kind: Literal["person", "institution", "state", "group"]
+    role: Text | None = None
+    affiliation: Slug | None = Field(None, description="Id of another actor")
+    aliases: list[Text] = []
+    summary: Markdown | None = None
+    sources: list[Slug] = []
+
+
+class Issue(Entity):
+    id: Slug
+    title: Text
+    summary: Markdown
+    sources: list[Slug] = []
+
+
+class Position(Entity):
+    actor: Slug
+    issue: Slug
+    stance: Stance
+    summary: Markdown
+    quotes: list[Slug] = []
+    sources: list[Slug] = []
+
+    @property
+    def id(self) -> str:
+        return f"{self.actor}--{self.issue}"
+
+
+class Quote(Entity):
+    id: Slug
+    actor: Slug
+    text: Text = Field(description="Verbatim, without surrounding quotation marks")
+    context: Text
+    date: IsoDate
+    event: Slug | None = None
+    source: Slug
+
+
+class Question(Entity):
+    id: Slug
+    question: Text
+    status: QuestionStatus
+    known: list[Markdown] = Field(description="What we know")
+    unknown: list[Markdown] = Field(description="What we don't know")
+    would_resolve: list[Markdown] = Field(description="What would resolve it")
+    actors: list[Slug] = []
+    issues: list[Slug] = []
+    sources: list[Slug] = []
+
+
+class Event(Entity):
+    id: Slug
+    start: When
+    end: When | None = None
+    title: Text
+    summary: Markdown
+    place: Text
+    actors: list[Slug] = []
+    sources: list[Slug] = []
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Event:
+        if self.end is not None and _sort_key(self.end) < _sort_key(self.start):
+            raise PydanticCustomError("when", "end is before start", {})
+        return self
+
+
+def _sort_key(value: date | datetime) -> tuple:
+    if isinstance(value, datetime):
+        return (value.date(), value.utctimetuple()[:6])
+    return (value, (0,))
+
+
+class Update(Entity):
+    id: Slug
+    date: IsoDate
+    kind: Literal["addition", "update", "correction"]
+    summary: Markdown
+    corrected: Text | None = Field(
+        None, description="For a correction: what was wrong before it was corrected")
+    touches: list[Ref] = Field([], description="Entities changed, as kind:id, e.g. actor:putin")
+
+    @model_validator(mode="after")
+    def _correction_says_what_was_wrong(self) -> Update:
+        if self.kind == "correction" and not self.corrected:
+            raise PydanticCustomError(
+                "correction", "a correction needs 'corrected': what was wrong before", {})
+        return self
+
+
+# File stem in data/ -> entity model, in the order pages and schemas list them.
+KINDS: dict[str, type[Entity]] = {
+    "sources": Source,
+    "actors": Actor,
+    "issues": Issue,
+    "positions": Position,
+    "quotes": Quote,
+    "questions": Question,
+    "events": Event,
+    "updates": Update,
+}
+# Singular names used in references (`actor:putin`) -> file stem.
+REF_KINDS: dict[str, str] = {
+    "source": "sources",
+    "actor": "actors",
+    "issue": "issues",
+    "position": "positions",
+    "quote": "quotes",
+    "question": "questions",
+    "event": "events",
+    "update": "updates",
+}

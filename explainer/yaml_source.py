@@ -1,0 +1,266 @@
+"""Load YAML text into plain values, keeping the line and column of every value.
+
+Safe by construction: the document is rebuilt from parser events, so no tag can
+construct an object. Duplicate keys, anchors and aliases, explicit tags, several
+documents, oversized and non-UTF-8 files are errors. Plain scalars follow YAML 1.2's
+core schema, and the YAML 1.1 forms that other tools would still read as booleans,
+sexagesimal numbers or octals (`no`, `on`, `12:30`, `012`) are errors that ask for
+quotes, so a file means the same thing in every editor and parser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+try:  # libyaml's parser is several times faster; the pure-Python one is the fallback.
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+
+Path_ = tuple[int | str, ...]
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+         "FALSE": False}
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$")
+# Forms YAML 1.1 parsers (PyYAML's default, many editors) turn into something else.
+_YAML11_BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
+_YAML11_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_YAML11_OTHER_NUMBER = re.compile(
+    r"^[-+]?(?:0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*_[0-9_]*)$"
+    r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
+
+
+@dataclass
+class LoadedYaml:
+    """A file's plain value plus the 1-based (line, column) of every value and key."""
+
+    path: str
+    value: Any = None
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[Path_, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def error(self, path: Path_, message: str, *, at_key: bool = False,
+              severity: str = "error") -> Diagnostic:
+        where = self.key_positions.get(path) if at_key else None
+        line, column = where or self.position(path)
+        diagnostic = Diagnostic(self.path, line, column, severity, message)  # type: ignore[arg-type]
+        self.diagnostics.append(diagnostic)
+        return diagnostic
+
+
+class _Stop(Exception):
+    """Aborts building a file after an error that leaves no sensible value."""
+
+
+def load_yaml_bytes(data: bytes, path: str) -> LoadedYaml:
+    loaded = LoadedYaml(path)
+    if len(data) > MAX_BYTES:
+        loaded.error((), f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit; "
+                         "split it or remove unused entries")
+        return loaded
+    if b"\x00" in data:
+        line, column = _line_col(data, data.index(b"\x00"))
+        loaded.diagnostics.append(Diagnostic(
+            path, line, column, "error",
+            "binary data (a NUL byte) in a YAML file; save it as UTF-8 text"))
+        return loaded
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col(data, exc.start)
+        loaded.diagnostics.append(Diagnostic(
+            path, line, column, "error",
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"))
+        return loaded
+    text = text.removeprefix("\ufeff")
+    return _load_text(text, loaded)
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def _load_text(text: str, loaded: LoadedYaml) -> LoadedYaml:
+    try:
+        events = list(_events(text))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        loaded.diagnostics.append(Diagnostic(
+            loaded.path, line, column, "error", _syntax_message(exc, text, mark)))
+        return loaded
+    except yaml.YAMLError as exc:
+        loaded.diagnostics.append(Diagnostic(
+            loaded.path, 1, 1, "error", f"YAML syntax error: {exc}"))
+        return loaded
+    builder = _Builder(events, loaded)
+    try:
+        loaded.value = builder.build()
+    except _Stop:
+        loaded.value = None
+    return loaded
+
+
+def _events(text: str):
+    parser = _Parser(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
+    problem = (exc.problem or "invalid YAML").rstrip(".")
+    line_text = ""
+    if mark is not None:
+        lines = text.splitlines()
+        if 0 <= mark.line < len(lines):
+            line_text = lines[mark.line]
+    if "\t" in problem or ("\t" in line_text[: (mark.column + 1 if mark else 0)]):
+        return "YAML syntax error: a tab character is used for indentation; indent with spaces"
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = "; a value containing ': ' must be quoted"
+    elif "could not find expected ':'" in problem or "simple key" in problem:
+        hint = "; check for an unclosed quote or a missing ':' on the line above"
+    elif "found unexpected end of stream" in problem or "end of stream" in problem:
+        hint = "; a quoted value is probably not closed"
+    elif "expected <block end>" in problem:
+        hint = "; check the indentation of this line against the lines above"
+    context = f" ({exc.context})" if exc.context else ""
+    return f"YAML syntax error: {problem}{context}{hint}"
+
+
+class _Builder:
+    def __init__(self, events: list, loaded: LoadedYaml):
+        self.events = events
+        self.index = 0
+        self.loaded = loaded
+
+    def _next(self):
+        event = self.events[self.index]
+        self.index += 1
+        return event
+
+    def _peek(self):
+        return self.events[self.index]
+
+    def build(self) -> Any:
+        self._next()  # StreamStart
+        if isinstance(self._peek(), yaml.StreamEndEvent):
+            self.loaded.positions[()] = (1, 1)
+            return None
+        self._next()  # DocumentStart
+        value = self._node(())
+        self._next()  # DocumentEnd
+        following = self._peek()
+        if not isinstance(following, yaml.StreamEndEvent):
+            mark = following.start_mark
+            self.loaded.diagnostics.append(Diagnostic(
+                self.loaded.path, mark.line + 1, mark.column + 1, "error",
+                "a second YAML document ('---') in one file; keep one document per file"))
+        return value
+
+    def _fail(self, event, message: str) -> None:
+        mark = event.start_mark
+        self.loaded.diagnostics.append(
+            Diagnostic(self.loaded.path, mark.line + 1, mark.column + 1, "error", message))
+
+    def _node(self, path: Path_) -> Any:
+        event = self._next()
+        mark = event.start_mark
+        self.loaded.positions[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(event, yaml.AliasEvent):
+            self._fail(event, f"alias '*{event.anchor}' is not allowed; "
+                              "write the value out in full")
+            return None
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._fail(event, f"anchor '&{anchor}' is not allowed; write each value out in full")
+        tag = getattr(event, "tag", None)
+        if isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event, path, tag)
+        if tag not in (None, "!") and not isinstance(event, yaml.ScalarEvent):
+            self._fail(event, f"tag '{tag}' is not allowed; remove it")
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while not isinstance(self._peek(), yaml.SequenceEndEvent):
+                items.append(self._node((*path, len(items))))
+            self._next()
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            return self._mapping(path)
+        raise _Stop  # pragma: no cover - the parser only yields the events above
+
+    def _mapping(self, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while not isinstance(self._peek(), yaml.MappingEndEvent):
+            key_event = self._peek()
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self._fail(key_event, "a key must be plain text")
+                self._node((*path, "<key>"))
+                self._node((*path, "<value>"))
+                continue
+            self._next()
+            key = key_event.value
+            key_mark = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            if key in result or (*path, key) in self.loaded.key_positions:
+                first = self.loaded.key_positions[(*path, key)]
+                self._fail(key_event, f"duplicate key '{key}' (first defined at line "
+                                      f"{first[0]}); keep one and delete the other")
+                self._node((*path, "<duplicate>"))
+                continue
+            self.loaded.key_positions[(*path, key)] = key_mark
+            result[key] = self._node((*path, key))
+        self._next()
+        return result
+
+    def _scalar(self, event, path: Path_, tag) -> Any:
+        value = event.value
+        self.loaded.raw[path] = value
+        if tag not in (None, "!"):
+            self._fail(event, f"tag '{tag}' is not allowed; remove it")
+            return value
+        if not event.implicit[0]:  # quoted or block scalar: always text
+            return value
+        if _NULL.match(value):
+            return None
+        if value in _BOOL:
+            return _BOOL[value]
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        if _YAML11_BOOL.match(value):
+            self._fail(event, f"unquoted '{value}' is read as a boolean by YAML 1.1 tools; "
+                              f"write \"{value}\" in quotes for text, or true/false")
+        elif _YAML11_SEXAGESIMAL.match(value):
+            self._fail(event, f"unquoted '{value}' is read as a base-60 number by YAML 1.1 "
+                              f"tools; write \"{value}\" in quotes")
+        elif _YAML11_OTHER_NUMBER.match(value):
+            self._fail(event, f"unquoted '{value}' is read as a number by YAML 1.1 tools; "
+                              f"write \"{value}\" in quotes")
+        return value

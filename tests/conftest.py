@@ -1,0 +1,65 @@
+"""Shared fixtures: a throwaway copy of the project to break and build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("data", "content", "overrides", "schemas", "mkdocs.yml")
+
+
+def copy_project(target: Path) -> Path:
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.exists():
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the bundled project that a test may change freely."""
+    return copy_project(tmp_path / "project")
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+
+def run_cli(root: Path, *args: str, timeout: float = 300) -> Run:
+    """Run the command line as an editor would, in a separate process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "explainer.cli", "--root", str(root), *args],
+        capture_output=True, text=True, timeout=timeout, cwd=root,
+        env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(root)},
+    )
+    return Run(result.returncode, result.stdout, result.stderr)
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not found in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line containing `needle`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
