@@ -132,6 +132,7 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
     dataset = Dataset()
     entries: list[_Entry] = []
     files: list[LoadedYaml] = []
+    broken: dict[str, set[str] | None] = {}
     diagnostics: list[Diagnostic] = []
     for kind, model in KINDS.items():
         path = data_dir / f"{kind}.yaml"
@@ -142,9 +143,9 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
             continue
         loaded = load_yaml_bytes(path.read_bytes(), shown)
         files.append(loaded)
-        entries.extend(_validate_file(kind, model, loaded))
+        entries.extend(_validate_file(kind, model, loaded, broken))
     _index(dataset, entries)
-    _check_references(dataset, entries)
+    _check_references(dataset, entries, broken)
     for loaded in files:
         diagnostics.extend(loaded.diagnostics)
     return dataset, sorted(set(diagnostics))
@@ -157,12 +158,17 @@ def _display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _validate_file(kind: str, model: type[Entity], loaded: LoadedYaml) -> list[_Entry]:
+def _validate_file(kind: str, model: type[Entity], loaded: LoadedYaml,
+                   broken: dict[str, set[str] | None]) -> list[_Entry]:
+    """Valid entries of one file. Records in `broken` the ids of invalid ones (None: the
+    whole file), so references to them are not reported a second time as unknown."""
     if loaded.value is None and not loaded.diagnostics:
         return []  # an empty file is an empty list
     if loaded.diagnostics and loaded.value is None:
+        broken[kind] = None
         return []
     if not isinstance(loaded.value, list):
+        broken[kind] = None
         loaded.error((), f"expected a list of {kind} ('- id: ...' entries), "
                          f"got {describe(loaded.value)}")
         return []
@@ -171,12 +177,15 @@ def _validate_file(kind: str, model: type[Entity], loaded: LoadedYaml) -> list[_
         if not isinstance(raw, dict):
             loaded.error((index,), f"expected a mapping of fields for one of the {kind}, "
                                    f"got {describe(raw)}")
+            broken[kind] = None
             continue
         try:
             entity = model.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
                 _report(loaded, kind, model, index, err)
+            if broken.get(kind, set()) is not None:
+                broken.setdefault(kind, set()).add(str(raw.get("id")))
             continue
         entries.append(_Entry(kind, index, entity, loaded))
     return entries
@@ -239,8 +248,13 @@ _REFERENCE_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-def _check_references(dataset: Dataset, entries: list[_Entry]) -> None:
+def _check_references(dataset: Dataset, entries: list[_Entry],
+                      broken: dict[str, set[str] | None]) -> None:
     referenced: set[tuple[str, str]] = set()
+
+    def known_broken(kind: str, target_id: str) -> bool:
+        return kind in broken and (broken[kind] is None or target_id in broken[kind])
+
     for entry in entries:
         entity = entry.entity
         for field_name, target in _REFERENCE_FIELDS.get(entry.kind, {}).items():
@@ -251,14 +265,15 @@ def _check_references(dataset: Dataset, entries: list[_Entry]) -> None:
                     continue
                 where = (field_name, position) if isinstance(value, list) else (field_name,)
                 referenced.add((target, target_id))
-                if target_id not in dataset.table(target):
+                if target_id not in dataset.table(target) and not known_broken(
+                        target, target_id):
                     noun = target[:-1]
                     hint = did_you_mean(target_id, dataset.table(target))
                     entry.error(where, f"unknown {noun} '{target_id}'{hint}")
         if entry.kind == "positions":
             _check_position_quotes(dataset, entry)
         if entry.kind == "updates":
-            _check_touches(dataset, entry, referenced)
+            _check_touches(dataset, entry, referenced, known_broken)
         if entry.kind in ("positions", "events", "issues") and not sources_of(entity):
             entry.error((), f"{entry.kind[:-1]} '{entity.id}' cites no source; add "
                         "'sources:' with at least one source id", severity="warning")
@@ -281,7 +296,7 @@ def _check_position_quotes(dataset: Dataset, entry: _Entry) -> None:
                         f"not '{position.actor}'; cite a quote of this actor")
 
 
-def _check_touches(dataset: Dataset, entry: _Entry, referenced: set) -> None:
+def _check_touches(dataset: Dataset, entry: _Entry, referenced: set, known_broken) -> None:
     update: Update = entry.entity  # type: ignore[assignment]
     for index, ref in enumerate(update.touches):
         kind_name, _, target_id = ref.partition(":")
@@ -291,7 +306,7 @@ def _check_touches(dataset: Dataset, entry: _Entry, referenced: set) -> None:
             continue
         table = dataset.table(REF_KINDS[kind_name])
         referenced.add((REF_KINDS[kind_name], target_id))
-        if target_id not in table:
+        if target_id not in table and not known_broken(REF_KINDS[kind_name], target_id):
             entry.error(("touches", index), f"unknown {kind_name} '{target_id}'"
                         f"{did_you_mean(target_id, table)}")
 

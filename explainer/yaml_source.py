@@ -18,10 +18,9 @@ import yaml
 
 from .diagnostics import Diagnostic
 
-try:  # libyaml's parser is several times faster; the pure-Python one is the fallback.
-    from yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+# libyaml's parser is several times faster; the pure-Python one is the fallback. Only
+# its event stream is used, never its constructors.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 1024 * 1024
 
