@@ -56,7 +56,9 @@ class Dataset:
 
     @cached_property
     def events_in_order(self) -> list[Event]:
-        return sorted(self.events.values(), key=lambda e: (_sort_key(e.start), e.id))
+        # Ties (several events on one date with no time) keep the order of the data file.
+        order = {event_id: index for index, event_id in enumerate(self.events)}
+        return sorted(self.events.values(), key=lambda e: (_sort_key(e.start), order[e.id]))
 
     @cached_property
     def updates_newest_first(self) -> list[Update]:

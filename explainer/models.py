@@ -199,7 +199,7 @@ class Quote(Entity):
     actor: Slug
     text: Text = Field(description="Verbatim, without surrounding quotation marks")
     context: Text
-    date: IsoDate
+    date: IsoDate | None = Field(None, description="When it was said; omit when unknown")
     event: Slug | None = None
     source: Slug
 

@@ -1,0 +1,38 @@
+"""Editors' text into safe HTML: Markdown fields rendered then sanitised, the rest escaped."""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup, escape
+
+# Inline Markdown only: emphasis, code and links. Anything else is stripped, not shown.
+_ALLOWED_TAGS = {"a", "em", "strong", "code", "br", "p", "ul", "ol", "li", "blockquote"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+_URL_SCHEMES = {"http", "https"}
+
+
+def render_markdown(text: str, *, inline: bool = True) -> Markup:
+    """Markdown -> sanitised HTML. Raw HTML typed into the text is shown as text."""
+    html = markdown_lib.markdown(_escape_raw_html(text), output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    if inline and clean.startswith("<p>") and clean.endswith("</p>") and clean.count("<p>") == 1:
+        clean = clean[3:-4]
+    return Markup(clean)
+
+
+def _escape_raw_html(text: str) -> str:
+    # Markdown passes raw HTML through; escaping '<' and '&' first makes it literal text
+    # while leaving Markdown's own syntax ([text](url), *em*, `code`) intact.
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def text(value: object) -> Markup:
+    return escape(value)

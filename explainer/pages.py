@@ -1,0 +1,230 @@
+"""Dataset -> generated pages and embeddable blocks. Pure: no MkDocs here.
+
+Every page is Markdown whose body is HTML rendered by the Jinja templates in
+`overrides/explainer/`, with autoescaping on, so data text can never become markup.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .dataset import Dataset, sources_of
+from .diagnostics import Diagnostic, ExplainerError
+from .markup import render_markdown
+from .models import QUESTION_STATUSES, STANCES, Entity, Quote
+from .references import BLOCK_KINDS, LINK_KINDS, Reference, check_reference, find_references
+from .urls import anchor, entity_url, relative
+
+TEMPLATE_DIR = "explainer"  # inside the theme's custom_dir (overrides/)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A hand-written section that refers to an entity."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str  # e.g. "actors/putin/index.md"
+    url: str  # e.g. "actors/putin/"
+    title: str
+    markdown: str
+    updated: date | None = None
+
+
+@dataclass
+class Section:
+    """A Markdown page of content/, as far as the data is concerned."""
+
+    src_uri: str
+    url: str
+    title: str
+    references: list[Reference] = field(default_factory=list)
+
+
+class Renderer:
+    """Renders blocks and pages for one dataset with the project's templates."""
+
+    def __init__(self, dataset: Dataset, template_root: Path,
+                 mentions: dict[tuple[str, str], list[Mention]] | None = None):
+        self.dataset = dataset
+        self.mentions = mentions or {}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(template_root / TEMPLATE_DIR)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["md"] = render_markdown
+        self.env.filters["when"] = format_when
+        self.env.filters["utc"] = format_utc
+        self.env.filters["iso"] = lambda v: v.isoformat()
+        self.env.filters["long_date"] = long_date
+        self.env.globals.update(
+            ds=dataset, STANCES=STANCES, STATUSES=QUESTION_STATUSES, anchor=anchor,
+            sources_of=sources_of, label_of=self.label_of, mentions=self.mentions,
+        )
+
+    def render(self, template: str, page_url: str, **context) -> str:
+        def link(kind: str, entity_id: str, owner: str | None = None) -> str:
+            return relative(entity_url(kind, entity_id, owner), page_url)
+
+        def quote_link(quote: Quote) -> str:
+            return link("quotes", quote.id, quote.actor)
+
+        def position_link(actor: str, issue: str) -> str:
+            return link("positions", f"{actor}--{issue}", issue)
+
+        def page_link(url: str) -> str:
+            return relative(url, page_url)
+
+        html = self.env.get_template(template).render(
+            page_url=page_url, link=link, quote_link=quote_link, position_link=position_link,
+            page_link=page_link, **context)
+        # A blank line would end Markdown's raw HTML block early.
+        return "\n".join(line for line in html.splitlines() if line.strip())
+
+    def label_of(self, kind: str, entity_id: str) -> str:
+        entity = self.dataset.resolve(kind, entity_id)
+        for attribute in ("name", "title", "question", "text"):
+            if entity is not None and hasattr(entity, attribute):
+                return getattr(entity, attribute)
+        return entity_id
+
+    # -- references inside hand-written Markdown ----------------------------------------
+
+    def expand(self, markdown: str, page_url: str, path: str, first_line: int = 1) -> str:
+        """Replace every `[[kind:id]]` in a section with its link or block.
+
+        Raises ExplainerError naming the file and line of every bad reference."""
+        references = find_references(markdown, first_line)
+        problems: list[Diagnostic] = []
+        for ref in references:
+            problems += check_reference(ref, self.dataset, path)
+        if problems:
+            raise ExplainerError(problems)
+        if not references:
+            return markdown
+        lines = markdown.split("\n")
+        by_line: dict[int, list[Reference]] = {}
+        for ref in references:
+            by_line.setdefault(ref.line - first_line, []).append(ref)
+        for index, refs in by_line.items():
+            line = lines[index]
+            for ref in sorted(refs, key=lambda r: r.start, reverse=True):
+                replacement = (f"\n{self.block(ref, page_url)}\n" if ref.kind in BLOCK_KINDS
+                               else self.inline_link(ref, page_url))
+                line = line[: ref.start] + replacement + line[ref.end:]
+            lines[index] = line
+        return "\n".join(lines)
+
+    def inline_link(self, ref: Reference, page_url: str) -> str:
+        kind = LINK_KINDS[ref.kind]
+        entity_id = ref.ids[0]
+        href = relative(entity_url(kind, entity_id), page_url)
+        label = ref.label if ref.label is not None else self.label_of(kind, entity_id)
+        return str(Markup('<a class="ex-ref ex-ref--{}" href="{}">{}</a>').format(
+            ref.kind, href, escape(label)))
+
+    def block(self, ref: Reference, page_url: str) -> str:
+        if ref.kind == "quote":
+            return self.render("block_quote.html", page_url,
+                               quote=self.dataset.quotes[ref.ids[0]])
+        if ref.kind == "stances":
+            return self.render("block_stances.html", page_url,
+                               issue=self.dataset.issues[ref.ids[0]])
+        if ref.kind == "questions":
+            return self.render("block_questions.html", page_url,
+                               questions=[self.dataset.questions[i] for i in ref.ids])
+        return self.render("block_events.html", page_url,
+                           events=[self.dataset.events[i] for i in ref.ids])
+
+    # -- generated pages ------------------------------------------------------------------
+
+    def pages(self) -> list[GeneratedPage]:
+        ds = self.dataset
+        pages = [
+            self._page("actors/", "Who's who", "actors.html", _latest(ds.actors.values())),
+            self._page("issues/", "Where they stand", "issues.html",
+                       _latest([*ds.issues.values(), *ds.positions.values()])),
+            self._page("questions/", "Open questions", "questions.html",
+                       _latest(ds.questions.values())),
+            self._page("timeline/", "Timeline", "timeline.html", _latest(ds.events.values())),
+            self._page("sources/", "Sources", "sources.html", _latest(ds.sources.values())),
+            self._page("changes/", "What changed", "changes.html",
+                       max((u.date for u in ds.updates.values()), default=None)),
+        ]
+        for actor in ds.actors.values():
+            shown = [actor, *ds.positions_by_actor.get(actor.id, []),
+                     *ds.quotes_by_actor.get(actor.id, [])]
+            pages.append(self._page(entity_url("actors", actor.id), actor.name, "actor.html",
+                                    _latest(shown), actor=actor))
+        for issue in ds.issues.values():
+            shown = [issue, *ds.positions_by_issue.get(issue.id, [])]
+            pages.append(self._page(entity_url("issues", issue.id), issue.title, "issue.html",
+                                    _latest(shown), issue=issue))
+        return pages
+
+    def _page(self, url: str, title: str, template: str, updated: date | None,
+              **context) -> GeneratedPage:
+        body = self.render(template, url, title=title, updated=updated, **context)
+        front = {"title": str(escape(title))}
+        if updated is not None:
+            front["updated"] = updated.isoformat()
+        markdown = "---\n" + "".join(
+            f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in front.items()
+        ) + "---\n\n" + body + "\n"
+        return GeneratedPage(f"{url}index.md", url, title, markdown, updated)
+
+
+def _latest(entities: Iterable[Entity]) -> date | None:
+    dates = [e.as_of for e in entities if e.as_of is not None]
+    return max(dates) if dates else None
+
+
+def long_date(value: date | datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_when(value: date | datetime) -> str:
+    """Local time as written in the data, with its offset: '15 August 2025, 11:30 (UTC−08:00)'."""
+    if not isinstance(value, datetime):
+        return long_date(value)
+    offset = value.strftime("%z")
+    sign = "\u2212" if offset.startswith("-") else "+"
+    return f"{long_date(value)}, {value:%H:%M} local time (UTC{sign}{offset[1:3]}:{offset[3:]})"
+
+
+def format_utc(value: date | datetime) -> str:
+    if not isinstance(value, datetime):
+        return ""
+    utc = value.astimezone(timezone.utc)
+    return f"{long_date(utc)}, {utc:%H:%M} UTC"
+
+
+def collect_mentions(sections: list[Section]) -> dict[tuple[str, str], list[Mention]]:
+    """(kind, id) -> the sections that refer to it, in section order, each once."""
+    every_kind = {**LINK_KINDS, **BLOCK_KINDS}
+    mentions: dict[tuple[str, str], list[Mention]] = {}
+    for section in sections:
+        for ref in section.references:
+            kind = every_kind.get(ref.kind)
+            if kind is None:
+                continue
+            for entity_id in ref.ids:
+                found = mentions.setdefault((kind, entity_id), [])
+                if not any(m.url == section.url for m in found):
+                    found.append(Mention(section.title, section.url))
+    return mentions
