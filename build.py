@@ -59,7 +59,7 @@ def in_venv() -> bool:
 
 
 def main() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file must run on old Pythons too
         sys.exit("build.py: Python 3.11 or newer is required")
     if not in_venv():
         ensure_venv()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jinja2
@@ -210,7 +210,7 @@ def format_when(value: date | datetime) -> str:
 def format_utc(value: date | datetime) -> str:
     if not isinstance(value, datetime):
         return ""
-    utc = value.astimezone(timezone.utc)
+    utc = value.astimezone(UTC)
     return f"{long_date(utc)}, {utc:%H:%M} UTC"
 
 

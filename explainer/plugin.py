@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -136,5 +136,5 @@ def _set_build_date_from_data(dataset: Dataset) -> None:
     if "SOURCE_DATE_EPOCH" in os.environ or not dataset.updates:
         return
     latest = max(update.date for update in dataset.updates.values())
-    moment = datetime.combine(latest, time(0, 0), tzinfo=timezone.utc)
+    moment = datetime.combine(latest, time(0, 0), tzinfo=UTC)
     os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))

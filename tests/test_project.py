@@ -1,0 +1,37 @@
+"""The bundled project itself: valid data, schemas in step with the models, clean code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from explainer.models import KINDS
+from explainer.schemas import schema_texts
+
+from .conftest import REPO, run_cli
+
+
+def test_bundled_data_is_valid_in_strict_mode() -> None:
+    run = run_cli(REPO, "check", "--strict")
+    assert run.returncode == 0, run.stderr
+    assert run.lines[-1].startswith("0 errors, 0 warnings")
+    assert "sources: 100% of" in run.stderr
+
+
+def test_committed_schemas_match_the_models() -> None:
+    for name, text in schema_texts().items():
+        committed = (REPO / "schemas" / name).read_text(encoding="utf-8")
+        assert committed == text, (f"schemas/{name} is out of date; run "
+                                   "`python3 build.py schemas` and commit the result")
+
+
+def test_every_data_file_names_its_schema_for_editors() -> None:
+    for kind in KINDS:
+        first = (REPO / "data" / f"{kind}.yaml").read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schemas/{kind}.schema.json"
+
+
+def test_code_is_ruff_clean() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "explainer", "tests",
+                             "build.py"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
