@@ -40,6 +40,9 @@ class GeneratedPage:
     title: str
     markdown: str
     updated: date | None = None
+    description: str = ""
+    actors: tuple[str, ...] = ()  # actors the page shows, for structured data
+    actor_id: str | None = None  # the actor a per-actor page is about
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Section:
     url: str
     title: str
     references: list[Reference] = field(default_factory=list)
+    description: str = ""
 
 
 class Renderer:
@@ -177,16 +181,69 @@ class Renderer:
                                     _latest(shown), issue=issue))
         return pages
 
+    def data_page(self, files: dict[str, bytes], *, licence: str, publisher: str,
+                  site_name: str) -> GeneratedPage:
+        listing = [(path, _describe_export(path), _size(len(content)))
+                   for path, content in sorted(files.items())]
+        updated = max((u.date for u in self.dataset.updates.values()), default=None)
+        return self._page("data/", "Data", "data.html", updated, files=listing,
+                          licence=licence, publisher=publisher, site_name=site_name,
+                          description="Download the facts behind this explainer as JSON "
+                                      "and CSV, with schemas, licence and how to cite.")
+
     def _page(self, url: str, title: str, template: str, updated: date | None,
-              **context) -> GeneratedPage:
+              description: str = "", **context) -> GeneratedPage:
         body = self.render(template, url, title=title, updated=updated, **context)
+        actor = context.get("actor")
+        issue = context.get("issue")
+        if actor is not None:
+            description = description or _plain_summary(actor.summary or actor.role or "")
+            actors = (actor.id,)
+        elif issue is not None:
+            description = description or _plain_summary(issue.summary)
+            actors = tuple(p.actor for p in self.dataset.positions_by_issue.get(issue.id, []))
+        else:
+            actors = ()
         front = {"title": str(escape(title))}
+        if description:
+            front["description"] = str(escape(description))
         if updated is not None:
             front["updated"] = updated.isoformat()
         markdown = "---\n" + "".join(
             f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in front.items()
         ) + "---\n\n" + body + "\n"
-        return GeneratedPage(f"{url}index.md", url, title, markdown, updated)
+        return GeneratedPage(f"{url}index.md", url, title, markdown, updated, description,
+                             actors, actor.id if actor is not None else None)
+
+
+def _plain_summary(markdown_text: str) -> str:
+    """A one-line plain-text description from a Markdown summary."""
+    import re
+
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"[*_`]", "", text)
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
+
+
+_EXPORT_DESCRIPTIONS = {
+    "all.json": "Every kind in one file",
+    "timeline.json": "The timeline, for TimelineJS",
+}
+
+
+def _describe_export(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    if name in _EXPORT_DESCRIPTIONS:
+        return _EXPORT_DESCRIPTIONS[name]
+    stem, _, extension = name.partition(".")
+    if extension == "schema.json":
+        return f"JSON Schema of {stem}"
+    return f"All {stem}, as {extension.upper()}"
+
+
+def _size(count: int) -> str:
+    return f"{count:,} bytes" if count < 10_000 else f"{count / 1024:,.0f} KB"
 
 
 def _latest(entities: Iterable[Entity]) -> date | None:

@@ -18,10 +18,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils.meta import get_data
 
+from . import publish
 from .dataset import Dataset, any_errors, load_dataset
 from .diagnostics import Diagnostic, ExplainerError
 from .pages import GeneratedPage, Renderer, Section, collect_mentions
 from .references import check_reference, find_references
+from .structured import page_meta
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -37,6 +39,13 @@ class DataErrors(PluginError):
 class ExplainerConfig(Config):
     data_dir = c.Type(str, default="data")
     templates_dir = c.Type(str, default="overrides")
+    author = c.Type(str, default="The editors")
+    publisher = c.Type(str, default="The editors")
+    licence = c.Type(str, default="")
+    # schema.org Event the whole explainer is about: name, startDate, location...
+    about = c.Type(dict, default={})
+    cards = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache")
 
 
 class ExplainerPlugin(BasePlugin[ExplainerConfig]):
@@ -49,6 +58,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.generated: dict[str, GeneratedPage] = {}
         self.first_lines: dict[str, int] = {}
         self.last_errors: list[Diagnostic] | None = None
+        self.page_facts: dict[str, publish.PageFacts] = {}
 
     def on_build_error(self, error: Exception) -> None:
         self.last_errors = getattr(error, "diagnostics", None)
@@ -72,9 +82,22 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.renderer = Renderer(self.dataset, self.root / self.config.templates_dir,
                                  collect_mentions(sections))
         self.generated = {}
-        for page in self.renderer.pages():
+        published = publish.open_data(self.dataset, config.site_name)
+        data_page = self.renderer.data_page(published, licence=self.config.licence,
+                                            publisher=self.config.publisher,
+                                            site_name=config.site_name)
+        for page in [*self.renderer.pages(), data_page]:
             self.generated[page.src_uri] = page
             files.append(File.generated(config, page.src_uri, content=page.markdown))
+        self.page_facts = publish.page_facts(self.dataset, sections, list(self.generated.values()))
+        extra = {**published, publish.FEED_PATH: publish.feed(
+            self.dataset, site_name=config.site_name, site_url=config.site_url or "",
+            author=self.config.author)}
+        if self.config.cards:
+            cache = self.root / self.config.cache_dir / "cards"
+            extra.update(publish.cards(self.page_facts, config.site_name, cache))
+        for path, content in extra.items():
+            files.append(File.generated(config, path, content=content))
         return files
 
     def _read_sections(self, files: Files, config) -> tuple[list[Section], list[Diagnostic]]:
@@ -94,7 +117,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             for ref in references:
                 problems += check_reference(ref, self.dataset, shown)
             title = meta.get("title") or _first_heading(body) or file.name
-            sections.append(Section(file.src_uri, file.url, str(title), references))
+            sections.append(Section(file.src_uri, file.url, str(title), references,
+                                    str(meta.get("description") or "")))
         return sections, problems
 
     def _shown_path(self, path: Path) -> str:
@@ -105,14 +129,26 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             return markdown
         shown = self._shown_path(Path(config.docs_dir) / page.file.src_uri)
         try:
-            return self.renderer.expand(markdown, page.url, shown,
-                                        self.first_lines.get(page.file.src_uri, 1))
+            expanded = self.renderer.expand(markdown, page.url, shown,
+                                            self.first_lines.get(page.file.src_uri, 1))
         except ExplainerError as exc:
             raise DataErrors(exc.diagnostics) from None
+        facts = self.page_facts.get(page.url)
+        return publish.with_updated_line(expanded, facts.updated if facts else None)
 
     def on_page_context(self, context, page, config, nav):
-        generated = self.generated.get(page.file.src_uri)
-        context["explainer_updated"] = generated.updated if generated else None
+        facts = self.page_facts.get(page.url) or publish.PageFacts(
+            page.url, page.title or config.site_name, None, [], None)
+        description = (page.meta.get("description") or facts.description
+                       or config.site_description or "")
+        context["explainer_meta"] = page_meta(
+            dataset=self.dataset, site_name=config.site_name, site_url=config.site_url or "",
+            page_url=facts.url if facts.url in self.page_facts else "",
+            title=_unescaped(facts.title), description=_unescaped(str(description)),
+            updated=facts.updated, mentioned_actors=facts.actors, actor_id=facts.actor_id,
+            author=self.config.author, publisher=self.config.publisher,
+            about=self.config.about)
+        context["explainer_feed"] = publish.FEED_PATH
         return context
 
     def on_serve(self, server, config, builder):
@@ -121,6 +157,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+def _unescaped(text: str) -> str:
+    import html
+
+    return html.unescape(text)
 
 
 def _first_heading(markdown: str) -> str | None:

@@ -1,0 +1,50 @@
+"""The public change log as an Atom feed, built from data/updates.yaml."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from .dataset import Dataset
+from .markup import render_markdown
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_PATH = "changes/feed.xml"
+
+
+def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str) -> bytes:
+    base = site_url.rstrip("/") + "/"
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attributes) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+        if text is not None:
+            element.text = text
+        return element
+
+    updates = dataset.updates_newest_first
+    add(feed, "title", f"{site_name}: what changed")
+    add(feed, "id", base + FEED_PATH)
+    add(feed, "link", href=base + FEED_PATH, rel="self")
+    add(feed, "link", href=base + "changes/", rel="alternate")
+    add(feed, "updated", f"{updates[0].date.isoformat()}T00:00:00Z" if updates
+        else "1970-01-01T00:00:00Z")
+    add(add(feed, "author"), "name", author)
+    for update in updates:
+        entry = add(feed, "entry")
+        label = "Correction" if update.kind == "correction" else update.kind.capitalize()
+        add(entry, "title", f"{label}, {update.date.isoformat()}")
+        add(entry, "id", f"{base}changes/#update-{update.id}")
+        add(entry, "link", href=f"{base}changes/#update-{update.id}", rel="alternate")
+        add(entry, "updated", f"{update.date.isoformat()}T00:00:00Z")
+        summary = str(render_markdown(update.summary, inline=False))
+        if update.corrected:
+            summary += f"<p>Correction: an earlier version said {_escape(update.corrected)}</p>"
+        add(entry, "content", summary, type="html")
+        for ref in update.touches:
+            add(entry, "category", term=ref)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,89 @@
+"""What the site publishes besides pages: per-page facts (dates, actors shown), the open
+data files, the Atom feed and the social cards. Pure, except for the card cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .cards import card_bytes
+from .dataset import Dataset
+from .export import export_files
+from .feed import FEED_PATH, atom_feed
+from .pages import GeneratedPage, Section, long_date
+from .references import BLOCK_KINDS, LINK_KINDS
+from .structured import card_path, last_modified
+
+__all__ = ["FEED_PATH", "PageFacts", "cards", "feed", "open_data", "page_facts",
+           "with_updated_line"]
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    url: str
+    title: str
+    updated: date | None
+    actors: list[str]
+    actor_id: str | None
+    description: str = ""
+    kicker: str = ""
+
+
+def page_facts(dataset: Dataset, sections: list[Section],
+               generated: list[GeneratedPage]) -> dict[str, PageFacts]:
+    """url -> the facts the head metadata and the card of that page are made from."""
+    facts: dict[str, PageFacts] = {}
+    fallback = last_modified(dataset)
+    every_kind = {**LINK_KINDS, **BLOCK_KINDS}
+    for section in sections:
+        shown = [dataset.resolve(every_kind[r.kind], i) for r in section.references
+                 if r.kind in every_kind for i in r.ids]
+        dates = [e.as_of for e in shown if e is not None and e.as_of is not None]
+        actors = _unique([r.ids[0] for r in section.references if r.kind == "actor"]
+                         + [dataset.quotes[r.ids[0]].actor for r in section.references
+                            if r.kind == "quote" and r.ids[0] in dataset.quotes])
+        facts[section.url] = PageFacts(section.url, section.title,
+                                       max(dates) if dates else fallback, actors, None,
+                                       section.description)
+    for page in generated:
+        kicker = {"actors": "Who's who", "issues": "Where they stand"}.get(
+            page.url.split("/")[0], "") if page.url.count("/") > 1 else ""
+        facts[page.url] = PageFacts(page.url, page.title, page.updated or fallback,
+                                    list(page.actors), page.actor_id, page.description,
+                                    kicker)
+    return facts
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def with_updated_line(markdown: str, updated: date | None) -> str:
+    """Put 'Last updated' under a section's first heading."""
+    if updated is None:
+        return markdown
+    line = str(Markup('<p class="ex-updated">Last updated <time datetime="{}">{}</time></p>')
+               .format(updated.isoformat(), long_date(updated)))
+    lines = markdown.split("\n")
+    for index, text in enumerate(lines):
+        if text.startswith("# "):
+            lines[index + 1: index + 1] = ["", line, ""]
+            return "\n".join(lines)
+    return f"{line}\n\n{markdown}"
+
+
+def open_data(dataset: Dataset, site_name: str) -> dict[str, bytes]:
+    return export_files(dataset, site_name)
+
+
+def feed(dataset: Dataset, *, site_name: str, site_url: str, author: str) -> bytes:
+    return atom_feed(dataset, site_name=site_name, site_url=site_url, author=author)
+
+
+def cards(facts: dict[str, PageFacts], site_name: str, cache_dir: Path | None
+          ) -> dict[str, bytes]:
+    return {card_path(url): card_bytes(f.title, site_name, f.kicker, cache_dir)
+            for url, f in sorted(facts.items())}
