@@ -117,7 +117,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             for ref in references:
                 problems += check_reference(ref, self.dataset, shown)
             title = meta.get("title") or _first_heading(body) or file.name
-            sections.append(Section(file.src_uri, file.url, str(title), references,
+            url = "" if file.url in (".", "./") else file.url  # as Page.url has it
+            sections.append(Section(file.src_uri, url, str(title), references,
                                     str(meta.get("description") or "")))
         return sections, problems
 
