@@ -15,7 +15,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from . import publish
@@ -88,7 +88,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                                             site_name=config.site_name)
         for page in [*self.renderer.pages(), data_page]:
             self.generated[page.src_uri] = page
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            file = File.generated(config, page.src_uri, content=page.markdown)
+            if page.url.count("/") > 1:  # per-entity pages: reached from their index
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
         self.page_facts = publish.page_facts(self.dataset, sections, list(self.generated.values()))
         extra = {**published, publish.FEED_PATH: publish.feed(
             self.dataset, site_name=config.site_name, site_url=config.site_url or "",

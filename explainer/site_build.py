@@ -155,9 +155,14 @@ def serve_site(root: Path, dev_addr: str) -> int:
 
     def builder(config=None) -> None:
         config = config or load()
+        # Build beside the served folder and swap, so an error never empties the preview.
+        staging = Path(tempfile.mkdtemp(prefix="explainer-serve-next-"))
+        config.site_dir = str(staging)
         try:
             build(config, serve_url=f"http://{host}:{port}/", dirty=False)
+            _swap_in(staging, site_dir)
         except (DataErrors, Abort, BuildError) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
             diagnostics = _data_errors(exc, config)
             if diagnostics is None:
                 print(f"error: {exc}; preview not updated", file=sys.stderr)

@@ -1,0 +1,67 @@
+"""The live preview: a one-fact edit shows up, a data error is printed and the server lives."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .conftest import replace_in
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(predicate, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_reloads_on_data_edit_and_survives_errors(project: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/actors/rubio/"
+    log = project / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "explainer.cli", "--root", str(project), "serve",
+             "--dev-addr", f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
+    try:
+        assert _wait_for(lambda: "Marco Rubio" in _get(url)), log.read_text()
+        replace_in(project / "data" / "actors.yaml", "name: Marco Rubio",
+                   "name: Marco Rubio Jr Test")
+        assert _wait_for(lambda: "Marco Rubio Jr Test" in _get(url)), log.read_text()
+        replace_in(project / "data" / "actors.yaml", "- id: rubio", "- id: rubio\n  bogus: 1")
+        assert _wait_for(lambda: "unknown field 'bogus'" in log.read_text()), log.read_text()
+        assert server.poll() is None, "the preview server exited on a data error"
+        assert "Traceback" not in log.read_text()
+        assert "Marco Rubio Jr Test" in _get(url)  # the last good pages are still served
+        replace_in(project / "data" / "actors.yaml", "- id: rubio\n  bogus: 1", "- id: rubio")
+        replace_in(project / "data" / "actors.yaml", "Marco Rubio Jr Test", "Marco Rubio Fixed")
+        assert _wait_for(lambda: "Marco Rubio Fixed" in _get(url)), log.read_text()
+        # A bad reference in a section: the error is printed, the preview keeps its pages.
+        replace_in(project / "content" / "behind-closed-doors.md", "[[actor:rubio]]",
+                   "[[actor:rubiox]]")
+        assert _wait_for(lambda: "unknown actor 'rubiox'" in log.read_text()), log.read_text()
+        assert "Marco Rubio Fixed" in _get(url)
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
