@@ -35,3 +35,23 @@ def test_code_is_ruff_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "explainer", "tests",
                              "build.py"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_quote_is_verbatim_in_the_source_article() -> None:
+    import yaml
+
+    article = _words((REPO / "tests" / "fixtures" / "source-article.txt").read_text("utf-8"))
+    quotes = yaml.safe_load((REPO / "data" / "quotes.yaml").read_text(encoding="utf-8"))
+    missing = [q["id"] for q in quotes if _words(q["text"]) not in article]
+    assert missing == [], f"quotes not found word for word in the article: {missing}"
+
+
+def test_zelenskyy_is_spelled_one_way() -> None:
+    for folder in ("data", "content"):
+        for path in (REPO / folder).rglob("*.*"):
+            if path.suffix in (".yaml", ".md"):
+                assert "Zelenskyt" not in path.read_text(encoding="utf-8"), path
