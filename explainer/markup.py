@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup, escape
@@ -36,3 +38,13 @@ def _escape_raw_html(text: str) -> str:
 
 def text(value: object) -> Markup:
     return escape(value)
+
+
+# The characters Python-Markdown lets a backslash escape.
+_MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!")
+
+
+def markdown_text(value: str) -> str:
+    """Plain text to put into Markdown source (a heading) so it renders as that text."""
+    escaped = html.escape(value, quote=False)  # '<', '>' and '&' become entities
+    return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in escaped)

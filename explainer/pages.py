@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .dataset import Dataset, sources_of
 from .diagnostics import Diagnostic, ExplainerError
-from .markup import render_markdown
+from .markup import markdown_text, render_markdown
 from .models import QUESTION_STATUSES, STANCES, Entity, Quote
 from .references import BLOCK_KINDS, LINK_KINDS, Reference, check_reference, find_references
 from .urls import anchor, entity_url, relative
@@ -193,6 +193,8 @@ class Renderer:
 
     def _page(self, url: str, title: str, template: str, updated: date | None,
               description: str = "", **context) -> GeneratedPage:
+        entity = context.get("actor") or context.get("issue")
+        heading_id = entity.id if entity is not None else url.strip("/").split("/")[-1]
         body = self.render(template, url, title=title, updated=updated, **context)
         actor = context.get("actor")
         issue = context.get("issue")
@@ -211,7 +213,7 @@ class Renderer:
             front["updated"] = updated.isoformat()
         markdown = "---\n" + "".join(
             f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in front.items()
-        ) + "---\n\n" + body + "\n"
+        ) + "---\n\n" + f"# {markdown_text(title)} {{ #{heading_id} }}\n\n" + body + "\n"
         return GeneratedPage(f"{url}index.md", url, title, markdown, updated, description,
                              actors, actor.id if actor is not None else None)
 
