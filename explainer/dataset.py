@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, did_you_mean, short
 from .models import (
     KINDS,
     REF_KINDS,
@@ -47,6 +47,15 @@ class Dataset:
     updates: dict[str, Update] = field(default_factory=dict)
     # (kind, id) -> (file, line) of the entry, for messages and "edit this" hints.
     origins: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    # Entries that failed validation: kind -> their ids, or None when the whole file did.
+    # References to them are not reported again as unknown.
+    broken: dict[str, set[str] | None] = field(default_factory=dict)
+
+    def is_broken(self, kind: str, entity_id: str) -> bool:
+        if kind not in self.broken:
+            return False
+        ids = self.broken[kind]
+        return ids is None or entity_id in ids
 
     def table(self, kind: str) -> dict[str, Entity]:
         return getattr(self, kind)
@@ -134,7 +143,7 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
     dataset = Dataset()
     entries: list[_Entry] = []
     files: list[LoadedYaml] = []
-    broken: dict[str, set[str] | None] = {}
+    broken = dataset.broken
     diagnostics: list[Diagnostic] = []
     for kind, model in KINDS.items():
         path = data_dir / f"{kind}.yaml"
@@ -142,6 +151,7 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
         if not path.exists():
             diagnostics.append(Diagnostic(shown, 1, 1, "error",
                                           f"missing data file; create it with a list of {kind}"))
+            broken[kind] = None
             continue
         loaded = load_yaml_bytes(path.read_bytes(), shown)
         files.append(loaded)
@@ -254,8 +264,7 @@ def _check_references(dataset: Dataset, entries: list[_Entry],
                       broken: dict[str, set[str] | None]) -> None:
     referenced: set[tuple[str, str]] = set()
 
-    def known_broken(kind: str, target_id: str) -> bool:
-        return kind in broken and (broken[kind] is None or target_id in broken[kind])
+    known_broken = dataset.is_broken
 
     for entry in entries:
         entity = entry.entity
@@ -279,6 +288,10 @@ def _check_references(dataset: Dataset, entries: list[_Entry],
         if entry.kind in ("positions", "events", "issues") and not sources_of(entity):
             entry.error((), f"{entry.kind[:-1]} '{entity.id}' cites no source; add "
                         "'sources:' with at least one source id", severity="warning")
+    if broken:
+        # What refers to an entry may be in the part that failed: fix errors first.
+        _check_freshness(entries)
+        return
     for entry in entries:
         if entry.kind == "actors" and ("actors", entry.entity.id) not in referenced:
             entry.error(("id",), f"actor '{entry.entity.id}' is not referred to by any "
@@ -303,13 +316,13 @@ def _check_touches(dataset: Dataset, entry: _Entry, referenced: set, known_broke
     for index, ref in enumerate(update.touches):
         kind_name, _, target_id = ref.partition(":")
         if kind_name not in REF_KINDS:
-            entry.error(("touches", index), f"'{ref}' must be kind:id with kind one of "
+            entry.error(("touches", index), f"'{short(ref)}' must be kind:id with kind one of "
                         f"{', '.join(REF_KINDS)}{did_you_mean(kind_name, REF_KINDS)}")
             continue
         table = dataset.table(REF_KINDS[kind_name])
         referenced.add((REF_KINDS[kind_name], target_id))
         if target_id not in table and not known_broken(REF_KINDS[kind_name], target_id):
-            entry.error(("touches", index), f"unknown {kind_name} '{target_id}'"
+            entry.error(("touches", index), f"unknown {kind_name} '{short(target_id)}'"
                         f"{did_you_mean(target_id, table)}")
 
 

@@ -37,6 +37,12 @@ class ExplainerError(Exception):
         super().__init__("\n".join(d.as_text() for d in self.diagnostics))
 
 
+def short(text: str, limit: int = 60) -> str:
+    """A value fit for a one-line message: line breaks shown as \\n, long text cut."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean 'x'?)' suffix for the closest choice, or ''."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

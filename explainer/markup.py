@@ -48,3 +48,14 @@ def markdown_text(value: str) -> str:
     """Plain text to put into Markdown source (a heading) so it renders as that text."""
     escaped = html.escape(value, quote=False)  # '<', '>' and '&' become entities
     return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in escaped)
+
+
+def inert_in_markdown(value: str) -> str:
+    """Plain text as HTML that Markdown will leave alone: escaped, and every character
+    Markdown could act on written as a numeric entity (so `[x](javascript:..)` in a name
+    stays text inside the link Markdown is given)."""
+    escaped = html.escape(value, quote=True)
+    return "".join(f"&#{ord(c)};" if c in _MARKDOWN_ACTIVE else c for c in escaped)
+
+
+_MARKDOWN_ACTIVE = set("\\`*_{}[]()#+-.!<>|~:")

@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .diagnostics import short
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -40,7 +42,7 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"'{value}'"
+    return f"'{short(str(value))}'"
 
 
 def _slug(value: Any) -> str:
@@ -50,7 +52,7 @@ def _slug(value: Any) -> str:
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
         raise PydanticCustomError(
             "slug", "id '{value}' must be lowercase letters, digits and hyphens, "
-            "e.g. '{suggestion}'", {"value": value, "suggestion": suggestion})
+            "e.g. '{suggestion}'", {"value": short(value), "suggestion": short(suggestion)})
     return value
 
 
@@ -66,7 +68,7 @@ def _date(value: Any) -> date:
     except ValueError as exc:
         raise PydanticCustomError(
             "date", "'{value}' is not a real date ({why}); write YYYY-MM-DD",
-            {"value": value, "why": str(exc)}) from None
+            {"value": short(value), "why": str(exc)}) from None
 
 
 def _when(value: Any) -> date | datetime:
@@ -77,13 +79,13 @@ def _when(value: Any) -> date | datetime:
         if not _DATETIME.match(value):
             raise PydanticCustomError(
                 "when", "'{value}' needs a UTC offset, e.g. 2025-08-15T11:00-08:00 "
-                "(Anchorage in August is UTC-8)", {"value": value})
+                "(Anchorage in August is UTC-8)", {"value": short(value)})
         try:
             return datetime.fromisoformat(value)
         except ValueError as exc:
             raise PydanticCustomError(
                 "when", "'{value}' is not a real time ({why})",
-                {"value": value, "why": str(exc)}) from None
+                {"value": short(value), "why": str(exc)}) from None
     return _date(value)
 
 
@@ -96,7 +98,7 @@ def _http_url(value: Any) -> str:
     ):
         raise PydanticCustomError(
             "url", "URL '{value}' must start with http:// or https:// and name a host",
-            {"value": value})
+            {"value": short(value)})
     return value
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .dataset import Dataset, sources_of
 from .diagnostics import Diagnostic, ExplainerError
-from .markup import markdown_text, render_markdown
+from .markup import inert_in_markdown, markdown_text, render_markdown
 from .models import QUESTION_STATUSES, STANCES, Entity, Quote
 from .references import BLOCK_KINDS, LINK_KINDS, Reference, check_reference, find_references
 from .urls import anchor, entity_url, relative
@@ -140,7 +140,7 @@ class Renderer:
         href = relative(entity_url(kind, entity_id), page_url)
         label = ref.label if ref.label is not None else self.label_of(kind, entity_id)
         return str(Markup('<a class="ex-ref ex-ref--{}" href="{}">{}</a>').format(
-            ref.kind, href, escape(label)))
+            ref.kind, href, Markup(inert_in_markdown(label))))
 
     def block(self, ref: Reference, page_url: str) -> str:
         if ref.kind == "quote":

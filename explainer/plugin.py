@@ -22,6 +22,7 @@ from . import publish
 from .dataset import Dataset, any_errors, load_dataset
 from .diagnostics import Diagnostic, ExplainerError
 from .pages import GeneratedPage, Renderer, Section, collect_mentions
+from .project import decode_markdown
 from .references import check_reference, find_references
 from .structured import page_meta
 
@@ -112,7 +113,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             if file.generated_by:
                 continue
             shown = self._shown_path(docs / file.src_uri)
-            source = file.content_string
+            source, problem = decode_markdown(file.content_bytes, shown)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            file.content_string = source  # MkDocs would fail on the bytes with a traceback
             body, meta = get_data(source)
             first_line = source[: len(source) - len(body)].count("\n") + 1
             self.first_lines[file.src_uri] = first_line

@@ -8,6 +8,7 @@ from pathlib import Path
 from .dataset import Dataset, load_dataset, sources_of
 from .diagnostics import Diagnostic
 from .references import check_reference, find_references
+from .yaml_source import byte_line_col
 
 DATA_DIR = "data"
 CONTENT_DIR = "content"
@@ -35,16 +36,25 @@ class Report:
         return "sources: " + ", ".join(parts)
 
 
+def decode_markdown(data: bytes, shown: str) -> tuple[str, Diagnostic | None]:
+    """A section's text, or a diagnostic at the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff"), None
+    except UnicodeDecodeError as exc:
+        line, column = byte_line_col(data, exc.start)
+        return "", Diagnostic(shown, line, column, "error",
+                              f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the "
+                              "file as UTF-8")
+
+
 def check_project(root: Path) -> Report:
     dataset, diagnostics = load_dataset(root / DATA_DIR, root)
     content = root / CONTENT_DIR
     for markdown_file in sorted(content.rglob("*.md")):
         shown = markdown_file.relative_to(root).as_posix()
-        try:
-            text = markdown_file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            diagnostics.append(Diagnostic(shown, 1, 1, "error",
-                                          f"not valid UTF-8 ({exc.reason}); save as UTF-8"))
+        text, problem = decode_markdown(markdown_file.read_bytes(), shown)
+        if problem is not None:
+            diagnostics.append(problem)
             continue
         for ref in find_references(text):
             diagnostics.extend(check_reference(ref, dataset, shown))

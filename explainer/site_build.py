@@ -5,6 +5,7 @@ A failed, interrupted or killed build leaves the last good site/ as it was.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import re
@@ -52,9 +53,15 @@ def _configure_logging(level: int = logging.WARNING) -> None:
     logger.propagate = False
 
 
-def _remove_stale_staging(root: Path) -> None:
-    """Folders left by a build that was killed before it could clean up."""
-    for leftover in root.glob(f"{STAGING_PREFIX}*"):
+def _recover(target: Path) -> None:
+    """Undo what a killed build left: restore the last good site if the kill came between
+    the two renames of the swap, then remove staging folders."""
+    parent = target.parent
+    if not target.exists():
+        previous = sorted(parent.glob(f"{STAGING_PREFIX}old-*"), key=lambda p: p.stat().st_mtime)
+        if previous:
+            os.rename(previous[-1], target)
+    for leftover in parent.glob(f"{STAGING_PREFIX}*"):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
 
@@ -71,7 +78,7 @@ def build_site(root: Path, *, strict: bool = True, fmt: str = "text",
     del strict  # the published build is always strict; the flag is accepted for symmetry
     _configure_logging()
     target = (site_dir or root / SITE_DIR).resolve()
-    _remove_stale_staging(target.parent)
+    _recover(target)
     started = time.perf_counter()
     config = None
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
@@ -114,7 +121,12 @@ def _data_errors(exc: BaseException, config) -> list[Diagnostic] | None:
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    """Replace target with staging using renames, so site/ is never half-written."""
+    """Replace target with staging so that site/ is never missing or half-written."""
+    if target.exists() and _exchange(staging, target):
+        os.chmod(target, 0o755)
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
+    # No atomic exchange here: two renames; _recover() repairs a kill between them.
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=target.parent))
@@ -124,6 +136,17 @@ def _swap_in(staging: Path, target: Path) -> None:
     os.chmod(target, 0o755)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
+                     rename_exchange) == 0
 
 
 def _print(diagnostics: list[Diagnostic], fmt: str) -> None:

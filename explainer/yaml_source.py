@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, short
 
 # libyaml's parser is several times faster; the pure-Python one is the fallback. Only
 # its event stream is used, never its constructors.
@@ -79,7 +79,7 @@ def load_yaml_bytes(data: bytes, path: str) -> LoadedYaml:
                          "split it or remove unused entries")
         return loaded
     if b"\x00" in data:
-        line, column = _line_col(data, data.index(b"\x00"))
+        line, column = byte_line_col(data, data.index(b"\x00"))
         loaded.diagnostics.append(Diagnostic(
             path, line, column, "error",
             "binary data (a NUL byte) in a YAML file; save it as UTF-8 text"))
@@ -87,30 +87,56 @@ def load_yaml_bytes(data: bytes, path: str) -> LoadedYaml:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _line_col(data, exc.start)
+        line, column = byte_line_col(data, exc.start)
         loaded.diagnostics.append(Diagnostic(
             path, line, column, "error",
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"))
         return loaded
     text = text.removeprefix("\ufeff")
+    separator = _UNICODE_LINE_BREAK.search(text)
+    if separator:
+        line, column = _text_line_col(text, separator.start())
+        loaded.diagnostics.append(Diagnostic(
+            path, line, column, "error",
+            f"invisible line separator U+{ord(separator.group()):04X} in the text; "
+            "replace it with a space or a real line break"))
+        return loaded
     return _load_text(text, loaded)
 
 
-def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+# YAML counts these as line breaks, which would shift every later line number.
+_UNICODE_LINE_BREAK = re.compile("[\u0085\u2028\u2029]")
+
+
+def _text_line_col(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column, in characters, of a byte offset (a BOM is not a column)."""
     before = data[:offset]
     line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
-    return line, column
+    line_start = before.rfind(b"\n") + 1
+    prefix = data[line_start:offset]
+    if line_start == 0:
+        prefix = prefix.removeprefix(b"\xef\xbb\xbf")
+    return line, len(prefix.decode("utf-8", errors="replace")) + 1
 
 
 def _load_text(text: str, loaded: LoadedYaml) -> LoadedYaml:
     try:
         events = list(_events(text))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    except yaml.reader.ReaderError as exc:
+        line, column = _text_line_col(text, exc.position)
         loaded.diagnostics.append(Diagnostic(
-            loaded.path, line, column, "error", _syntax_message(exc, text, mark)))
+            loaded.path, line, column, "error",
+            f"control character U+{exc.character:04X} is not allowed in YAML; delete it"
+            if isinstance(exc.character, int) else f"unreadable character: {exc.reason}"))
+        return loaded
+    except yaml.MarkedYAMLError as exc:
+        line, column, message = _locate_syntax_error(exc, text)
+        loaded.diagnostics.append(Diagnostic(loaded.path, line, column, "error", message))
         return loaded
     except yaml.YAMLError as exc:
         loaded.diagnostics.append(Diagnostic(
@@ -133,6 +159,38 @@ def _events(text: str):
         parser.dispose()
 
 
+def _locate_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """Where to point and what to say. An unclosed quote is reported at its opening."""
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+        mark = exc.context_mark
+        return (mark.line + 1, mark.column + 1,
+                "YAML syntax error: this quoted value is never closed; add the closing quote")
+    mark = exc.problem_mark or exc.context_mark
+    if exc.problem and ("expected key" in exc.problem or "block end" in exc.problem
+                        or "expected '-'" in exc.problem):
+        opened = _runaway_quote(text, mark)
+        if opened is not None:
+            return (opened[0], opened[1], "YAML syntax error: this quoted value runs on to "
+                    f"line {opened[2]}; close the quote on its own line")
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return line, column, _syntax_message(exc, text, mark)
+
+
+def _runaway_quote(text: str, mark) -> tuple[int, int, int] | None:
+    """A quoted value before `mark` that spans lines: usually a quote left open."""
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            start, end = token.start_mark, token.end_mark
+            if mark is not None and start.line > mark.line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and end.line > start.line):
+                return start.line + 1, start.column + 1, end.line + 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
     problem = (exc.problem or "invalid YAML").rstrip(".")
     line_text = ""
@@ -149,10 +207,16 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
         hint = "; check for an unclosed quote or a missing ':' on the line above"
     elif "found unexpected end of stream" in problem or "end of stream" in problem:
         hint = "; a quoted value is probably not closed"
-    elif "expected <block end>" in problem:
-        hint = "; check the indentation of this line against the lines above"
+    elif ("expected <block end>" in problem or "expected key" in problem
+          or "expected '-'" in problem):
+        at = line_text[mark.column: mark.column + 1] if mark is not None else ""
+        hint = ("; check the brackets on this line" if at and at in "[]{}" else
+                "; check the indentation of this line against the lines above")
     context = f" ({exc.context})" if exc.context else ""
     return f"YAML syntax error: {problem}{context}{hint}"
+
+
+MAX_DEPTH = 40  # real data nests 3 or 4 levels; deeper is a mistake or an attack
 
 
 class _Builder:
@@ -206,6 +270,9 @@ class _Builder:
             return self._scalar(event, path, tag)
         if tag not in (None, "!") and not isinstance(event, yaml.ScalarEvent):
             self._fail(event, f"tag '{tag}' is not allowed; remove it")
+        if len(path) >= MAX_DEPTH:
+            self._fail(event, f"nested more than {MAX_DEPTH} levels deep; flatten the data")
+            raise _Stop
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
             while not isinstance(self._peek(), yaml.SequenceEndEvent):
@@ -228,9 +295,9 @@ class _Builder:
             self._next()
             key = key_event.value
             key_mark = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
-            if key in result or (*path, key) in self.loaded.key_positions:
+            if key in result:
                 first = self.loaded.key_positions[(*path, key)]
-                self._fail(key_event, f"duplicate key '{key}' (first defined at line "
+                self._fail(key_event, f"duplicate key '{short(key)}' (first defined at line "
                                       f"{first[0]}); keep one and delete the other")
                 self._node((*path, "<duplicate>"))
                 continue
@@ -252,6 +319,10 @@ class _Builder:
         if value in _BOOL:
             return _BOOL[value]
         if _INT.match(value):
+            if len(value) > 18:
+                self._fail(event, f"number with {len(value)} digits is too long; put it in "
+                                  "quotes if it is text")
+                return value
             return int(value)
         if _FLOAT.match(value):
             return float(value)

@@ -47,10 +47,15 @@ def test_minimal_fixture_is_clean(minimal: Path) -> None:
 
 def test_syntax_error_unclosed_quote(minimal: Path) -> None:
     write(minimal, "issues.yaml", '- id: ceasefire\n  title: "Ceasefire\n  summary: x\n')
-    message = only(minimal)
-    assert message.startswith("data/issues.yaml:4:1: error: YAML syntax error: found unexpected "
-                              "end of stream"), message
-    assert "not closed" in message
+    assert only(minimal) == ("data/issues.yaml:2:10: error: YAML syntax error: this quoted "
+                             "value is never closed; add the closing quote")
+
+
+def test_unclosed_quote_followed_by_more_quotes(minimal: Path) -> None:
+    write(minimal, "issues.yaml", '- id: ceasefire\n  title: "Ceasefire\n  summary: "x"\n'
+                                  '  sources: [wire-report]\n')
+    assert only(minimal).startswith("data/issues.yaml:2:10: error: YAML syntax error: this "
+                                    "quoted value runs on to line 3")
 
 
 def test_syntax_error_tab_indentation(minimal: Path) -> None:
