@@ -78,6 +78,7 @@ def build_site(root: Path, *, strict: bool = True, fmt: str = "text",
     del strict  # the published build is always strict; the flag is accepted for symmetry
     _configure_logging()
     target = (site_dir or root / SITE_DIR).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
     _recover(target)
     started = time.perf_counter()
     config = None
