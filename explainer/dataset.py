@@ -82,6 +82,11 @@ class Dataset:
         return _group(self.positions.values(), lambda p: [p.issue])
 
     @cached_property
+    def members_by_affiliation(self) -> dict[str, list[Actor]]:
+        return _group(self.actors.values(),
+                      lambda a: [a.affiliation] if a.affiliation else [])
+
+    @cached_property
     def quotes_by_actor(self) -> dict[str, list[Quote]]:
         return _group(self.quotes.values(), lambda q: [q.actor])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 import markdown as markdown_lib
@@ -12,11 +13,14 @@ from markupsafe import Markup, escape
 _ALLOWED_TAGS = {"a", "em", "strong", "code", "br", "p", "ul", "ol", "li", "blockquote"}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _URL_SCHEMES = {"http", "https"}
+# One converter, reset between texts: building a Markdown instance costs more than using it.
+_MARKDOWN = markdown_lib.Markdown(output_format="html")
 
 
+@functools.lru_cache(maxsize=16384)  # the same summary is shown on several pages
 def render_markdown(text: str, *, inline: bool = True) -> Markup:
     """Markdown -> sanitised HTML. Raw HTML typed into the text is shown as text."""
-    html = markdown_lib.markdown(_escape_raw_html(text), output_format="html")
+    html = _MARKDOWN.reset().convert(_escape_raw_html(text))
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

@@ -42,6 +42,14 @@ _YAML11_OTHER_NUMBER = re.compile(
 )
 
 
+# Every plain scalar starting with a letter that is not text in YAML 1.2 or in 1.1.
+_RESERVED_WORDS = frozenset((
+    "null", "Null", "NULL", *_BOOL,
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+    "on", "On", "ON", "off", "Off", "OFF",
+))
+
+
 @dataclass
 class LoadedYaml:
     """A file's plain value plus the 1-based (line, column) of every value and key."""
@@ -50,7 +58,6 @@ class LoadedYaml:
     value: Any = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[Path_, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def position(self, path: Path_) -> tuple[int, int]:
@@ -152,9 +159,10 @@ def _load_text(text: str, loaded: LoadedYaml) -> LoadedYaml:
 
 def _events(text: str):
     parser = _Parser(text)
+    get_event = parser.get_event
     try:
-        while parser.check_event():
-            yield parser.get_event()
+        while (event := get_event()) is not None:
+            yield event
     finally:
         parser.dispose()
 
@@ -255,65 +263,71 @@ class _Builder:
             Diagnostic(self.loaded.path, mark.line + 1, mark.column + 1, "error", message))
 
     def _node(self, path: Path_) -> Any:
-        event = self._next()
+        # The hot loop of every check: plain attribute access and exact type tests.
+        event = self.events[self.index]
+        self.index += 1
         mark = event.start_mark
         self.loaded.positions[path] = (mark.line + 1, mark.column + 1)
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.AliasEvent:
             self._fail(event, f"alias '*{event.anchor}' is not allowed; "
                               "write the value out in full")
             return None
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            self._fail(event, f"anchor '&{anchor}' is not allowed; write each value out in full")
-        tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.ScalarEvent):
-            return self._scalar(event, path, tag)
-        if tag not in (None, "!") and not isinstance(event, yaml.ScalarEvent):
-            self._fail(event, f"tag '{tag}' is not allowed; remove it")
+        if event.anchor is not None:
+            self._fail(event, f"anchor '&{event.anchor}' is not allowed; "
+                              "write each value out in full")
+        if kind is yaml.ScalarEvent:
+            return self._scalar(event, path, event.tag)
+        if event.tag not in (None, "!"):
+            self._fail(event, f"tag '{event.tag}' is not allowed; remove it")
         if len(path) >= MAX_DEPTH:
             self._fail(event, f"nested more than {MAX_DEPTH} levels deep; flatten the data")
             raise _Stop
-        if isinstance(event, yaml.SequenceStartEvent):
-            items = []
-            while not isinstance(self._peek(), yaml.SequenceEndEvent):
+        if kind is yaml.SequenceStartEvent:
+            items: list[Any] = []
+            events = self.events
+            while type(events[self.index]) is not yaml.SequenceEndEvent:
                 items.append(self._node((*path, len(items))))
-            self._next()
+            self.index += 1
             return items
-        if isinstance(event, yaml.MappingStartEvent):
+        if kind is yaml.MappingStartEvent:
             return self._mapping(path)
         raise _Stop  # pragma: no cover - the parser only yields the events above
 
     def _mapping(self, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        while not isinstance(self._peek(), yaml.MappingEndEvent):
-            key_event = self._peek()
-            if not isinstance(key_event, yaml.ScalarEvent):
+        events = self.events
+        key_positions = self.loaded.key_positions
+        while type(key_event := events[self.index]) is not yaml.MappingEndEvent:
+            if type(key_event) is not yaml.ScalarEvent:
                 self._fail(key_event, "a key must be plain text")
                 self._node((*path, "<key>"))
                 self._node((*path, "<value>"))
                 continue
-            self._next()
+            self.index += 1
             key = key_event.value
-            key_mark = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            key_path = (*path, key)
             if key in result:
-                first = self.loaded.key_positions[(*path, key)]
+                first = key_positions[key_path]
                 self._fail(key_event, f"duplicate key '{short(key)}' (first defined at line "
                                       f"{first[0]}); keep one and delete the other")
                 self._node((*path, "<duplicate>"))
                 continue
-            self.loaded.key_positions[(*path, key)] = key_mark
-            result[key] = self._node((*path, key))
-        self._next()
+            key_positions[key_path] = (key_event.start_mark.line + 1,
+                                       key_event.start_mark.column + 1)
+            result[key] = self._node(key_path)
+        self.index += 1
         return result
 
     def _scalar(self, event, path: Path_, tag) -> Any:
         value = event.value
-        self.loaded.raw[path] = value
-        if tag not in (None, "!"):
+        if tag is not None and tag != "!":
             self._fail(event, f"tag '{tag}' is not allowed; remove it")
             return value
         if not event.implicit[0]:  # quoted or block scalar: always text
             return value
+        if value[:1].isalpha() and value not in _RESERVED_WORDS:
+            return value  # plain text: the common case, no pattern can match
         if _NULL.match(value):
             return None
         if value in _BOOL:
