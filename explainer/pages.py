@@ -60,10 +60,12 @@ class Renderer:
     """Renders blocks and pages for one dataset with the project's templates."""
 
     def __init__(self, dataset: Dataset, template_root: Path,
-                 mentions: dict[tuple[str, str], list[Mention]] | None = None):
+                 mentions: dict[tuple[str, str], list[Mention]] | None = None,
+                 cache_dir: Path | None = None):
         self.dataset = dataset
         self.mentions = mentions or {}
         self.env = jinja2.Environment(
+            bytecode_cache=template_cache(cache_dir),
             loader=jinja2.FileSystemLoader(str(template_root / TEMPLATE_DIR)),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -246,6 +248,16 @@ def _describe_export(path: str) -> str:
 
 def _size(count: int) -> str:
     return f"{count:,} bytes" if count < 10_000 else f"{count / 1024:,.0f} KB"
+
+
+def template_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds: compiling costs more than rendering a
+    small site, and the preview rebuilds on every save."""
+    if cache_dir is None:
+        return None
+    folder = cache_dir / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _latest(entities: Iterable[Entity]) -> date | None:

@@ -21,7 +21,7 @@ from mkdocs.utils.meta import get_data
 from . import publish
 from .dataset import Dataset, any_errors, load_dataset
 from .diagnostics import Diagnostic, ExplainerError
-from .pages import GeneratedPage, Renderer, Section, collect_mentions
+from .pages import GeneratedPage, Renderer, Section, collect_mentions, template_cache
 from .project import decode_markdown
 from .references import check_reference, find_references
 from .structured import page_meta
@@ -81,7 +81,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if problems:
             raise DataErrors(problems)
         self.renderer = Renderer(self.dataset, self.root / self.config.templates_dir,
-                                 collect_mentions(sections))
+                                 collect_mentions(sections), self._cache_dir())
         self.generated = {}
         published = publish.open_data(self.dataset, config.site_name)
         data_page = self.renderer.data_page(published, licence=self.config.licence,
@@ -98,7 +98,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             self.dataset, site_name=config.site_name, site_url=config.site_url or "",
             author=self.config.author)}
         if self.config.cards:
-            cache = self.root / self.config.cache_dir / "cards"
+            cache = self._cache_dir() / "cards"
             extra.update(publish.cards(self.page_facts, config.site_name, cache))
         for path, content in extra.items():
             files.append(File.generated(config, path, content=content))
@@ -159,6 +159,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             about=self.config.about)
         context["explainer_feed"] = publish.FEED_PATH
         return context
+
+    def on_env(self, env, config, files):
+        # Material's templates are compiled anew on every build unless cached too.
+        env.bytecode_cache = template_cache(self._cache_dir())
+        return env
+
+    def _cache_dir(self) -> Path:
+        return self.root / self.config.cache_dir
 
     def on_serve(self, server, config, builder):
         for folder in (self.config.data_dir, self.config.templates_dir):

@@ -195,8 +195,9 @@ def serve_site(root: Path, dev_addr: str) -> int:
                 print("preview not updated: fix the errors above and save", file=sys.stderr)
 
     config = load()
+    # Poll for changes every 0.1 s (MkDocs' default is 0.5 s): an edit shows sooner.
     server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir),
-                              mount_path="/")
+                              mount_path="/", polling_interval=0.1)
     builder(config)
     for folder in ("content", "data", "overrides"):
         server.watch(str(root / folder))

@@ -1,0 +1,44 @@
+"""The benchmark still runs: `bench/run.py --smoke` (10 actors, once, one preview edit).
+
+No timing is asserted; only that the run completes and writes its JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_bench_smoke_run_writes_results(tmp_path: Path) -> None:
+    out = tmp_path / "smoke.json"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--out", str(out),
+         "--work", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=180, cwd=REPO,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert out.exists(), result.stderr[-4000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {"meta", "sizes", "serve", "goals"} <= data.keys()
+    assert {"date", "machine", "cpus", "python", "total_s"} <= data["meta"].keys()
+    [size] = data["sizes"]
+    assert size["label"] == "10 actors"
+    assert size["reps"] == 1
+    assert {"check", "ours", "plain", "ratio", "pages_per_s", "site",
+            "same_article_html"} <= size.keys()
+    assert size["check"]["errors"] == 0 and size["check"]["warnings"] == 0
+    for build in ("ours", "plain"):
+        assert {"wall_s", "cpu_s", "peak_rss_mib"} <= size[build].keys()
+        assert size[build]["wall_s"] > 0 and size[build]["peak_rss_mib"] > 0
+    assert {"html_pages", "entity_page_median_bytes", "entity_page_max_bytes",
+            "search_index_bytes"} <= size["site"].keys()
+    assert size["site"]["html_pages"] > 0 and size["site"]["search_index_bytes"] > 0
+    # The plain build is of the same pages: every page body must match ours.
+    assert size["same_article_html"]["differ"] == 0
+    assert size["same_article_html"]["missing_in_plain"] == 0
+    assert data["serve"]["edits"] == 1 and data["serve"]["refresh_s"] > 0
