@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -45,8 +44,6 @@ class Dataset:
     questions: dict[str, Question] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     updates: dict[str, Update] = field(default_factory=dict)
-    # (kind, id) -> (file, line) of the entry, for messages and "edit this" hints.
-    origins: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     # Entries that failed validation: kind -> their ids, or None when the whole file did.
     # References to them are not reported again as unknown.
     broken: dict[str, set[str] | None] = field(default_factory=dict)
@@ -250,7 +247,6 @@ def _index(dataset: Dataset, entries: list[_Entry]) -> None:
             continue
         first_seen[key] = entry
         dataset.table(entry.kind)[entity_id] = entry.entity
-        dataset.origins[key] = (entry.loaded.path, entry.loaded.position((entry.index,))[0])
 
 
 # Which fields of which kind hold references to which kind.
@@ -344,10 +340,3 @@ def _check_freshness(entries: list[_Entry], today: date | None = None) -> None:
 
 def any_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diagnostics)
-
-
-def plain(value: Any) -> Any:
-    """JSON-ready form of a model, list or dict (dates as ISO strings)."""
-    if isinstance(value, Entity):
-        return value.model_dump(mode="json", exclude_none=True)
-    return value

@@ -7,7 +7,7 @@ import html
 
 import markdown as markdown_lib
 import nh3
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 # Inline Markdown only: emphasis, code and links. Anything else is stripped, not shown.
 _ALLOWED_TAGS = {"a", "em", "strong", "code", "br", "p", "ul", "ol", "li", "blockquote"}
@@ -38,10 +38,6 @@ def _escape_raw_html(text: str) -> str:
     # Markdown passes raw HTML through; escaping '<' and '&' first makes it literal text
     # while leaving Markdown's own syntax ([text](url), *em*, `code`) intact.
     return text.replace("&", "&amp;").replace("<", "&lt;")
-
-
-def text(value: object) -> Markup:
-    return escape(value)
 
 
 # The characters Python-Markdown lets a backslash escape.

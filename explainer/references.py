@@ -100,7 +100,3 @@ def check_reference(ref: Reference, dataset: Dataset, path: str) -> list[Diagnos
         if entity_id not in table and not dataset.is_broken(every_kind[ref.kind], entity_id):
             problems += error(f"unknown {noun} '{entity_id}'{did_you_mean(entity_id, table)}")
     return problems
-
-
-def is_block(ref: Reference) -> bool:
-    return ref.kind in BLOCK_KINDS
