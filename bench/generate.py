@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import shutil
@@ -31,23 +30,13 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from venv_python import reexec_in_venv
+
 REPO = Path(__file__).resolve().parent.parent
-VENV = REPO / ".venv"
-
-
-def _reexec_in_venv() -> None:
-    """Run under the project's .venv (PyYAML, explainer) when started with another Python."""
-    try:
-        import yaml  # noqa: F401
-    except ImportError:
-        python = VENV / "bin" / "python"
-        if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
-            os.execv(str(python), [str(python), *sys.argv])
-        raise
 
 
 if __name__ == "__main__":
-    _reexec_in_venv()
+    reexec_in_venv("yaml")
 
 import yaml  # noqa: E402
 

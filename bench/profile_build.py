@@ -34,20 +34,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from venv_python import reexec_in_venv
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-VENV = REPO / ".venv"
 RESULTS = BENCH / "results"
-
-
-def _reexec_in_venv() -> None:
-    try:
-        import pyinstrument  # noqa: F401
-    except ImportError:
-        python = VENV / "bin" / "python"
-        if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
-            os.execv(str(python), [str(python), *sys.argv])
-        raise
 
 
 def ours(path: str) -> bool:
@@ -251,5 +242,5 @@ def profile(args: argparse.Namespace, work: Path) -> int:
 
 
 if __name__ == "__main__":
-    _reexec_in_venv()
+    reexec_in_venv("pyinstrument")
     sys.exit(main())

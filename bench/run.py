@@ -59,9 +59,10 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from venv_python import reexec_in_venv
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-VENV = REPO / ".venv"
 RESULTS = BENCH / "results"
 PROJECT_PARTS = ("data", "content", "overrides", "schemas", "mkdocs.yml")
 CLI_BUILD_LIMIT_S = 20.0
@@ -69,17 +70,6 @@ GOALS = {"ratio": 1.10, "check_s": 1.0, "refresh_s": 1.0}
 # How often the preview page is fetched while waiting for an edit: often enough to time
 # a refresh to ±13 ms, rarely enough not to slow the server's rebuild (same process).
 POLL_S = 0.025
-
-
-def _reexec_in_venv() -> None:
-    try:
-        import mkdocs  # noqa: F401
-        import yaml  # noqa: F401
-    except ImportError:
-        python = VENV / "bin" / "python"
-        if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
-            os.execv(str(python), [str(python), *sys.argv])
-        raise
 
 
 def log(message: str) -> None:
@@ -693,5 +683,5 @@ def slug_of(label: str) -> str:
 
 
 if __name__ == "__main__":
-    _reexec_in_venv()
+    reexec_in_venv("mkdocs", "yaml")
     sys.exit(main())
