@@ -64,7 +64,6 @@ from venv_python import reexec_in_venv
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
-PROJECT_PARTS = ("data", "content", "overrides", "schemas", "mkdocs.yml")
 CLI_BUILD_LIMIT_S = 20.0
 GOALS = {"ratio": 1.10, "check_s": 1.0, "refresh_s": 1.0}
 # How often the preview page is fetched while waiting for an edit: often enough to time
@@ -175,13 +174,9 @@ def git_state() -> dict:
 
 
 def copy_bundled(target: Path) -> Path:
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        elif source.exists():
-            shutil.copy2(source, target / part)
-    return target
+    from explainer.localsite import copy_project
+
+    return copy_project(REPO, target)
 
 
 def write_plain_config(root: Path, export_dir: Path) -> Path:

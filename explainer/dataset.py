@@ -159,7 +159,7 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
         files.append(loaded)
         entries.extend(_validate_file(kind, model, loaded, broken))
     _index(dataset, entries)
-    _check_references(dataset, entries, broken)
+    _check_references(dataset, entries)
     for loaded in files:
         diagnostics.extend(loaded.diagnostics)
     return dataset, sorted(set(diagnostics))
@@ -261,8 +261,7 @@ _REFERENCE_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-def _check_references(dataset: Dataset, entries: list[_Entry],
-                      broken: dict[str, set[str] | None]) -> None:
+def _check_references(dataset: Dataset, entries: list[_Entry]) -> None:
     referenced: set[tuple[str, str]] = set()
 
     known_broken = dataset.is_broken
@@ -289,7 +288,7 @@ def _check_references(dataset: Dataset, entries: list[_Entry],
         if entry.kind in ("positions", "events", "issues") and not sources_of(entity):
             entry.error((), f"{entry.kind[:-1]} '{entity.id}' cites no source; add "
                         "'sources:' with at least one source id", severity="warning")
-    if broken:
+    if dataset.broken:
         # What refers to an entry may be in the part that failed: fix errors first.
         _check_freshness(entries)
         return

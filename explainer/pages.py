@@ -7,6 +7,7 @@ Every page is Markdown whose body is HTML rendered by the Jinja templates in
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -222,8 +223,6 @@ class Renderer:
 
 def _plain_summary(markdown_text: str) -> str:
     """A one-line plain-text description from a Markdown summary."""
-    import re
-
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
     text = re.sub(r"[*_`]", "", text)
     text = " ".join(text.split())

@@ -6,6 +6,7 @@ rewriting this file only.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from datetime import UTC, datetime, time
@@ -21,6 +22,8 @@ from mkdocs.utils.meta import get_data
 from . import publish
 from .dataset import Dataset, any_errors, load_dataset
 from .diagnostics import Diagnostic, ExplainerError
+from .export import export_files
+from .feed import FEED_PATH, atom_feed
 from .pages import GeneratedPage, Renderer, Section, collect_mentions, template_cache
 from .project import decode_markdown
 from .references import check_reference, find_references
@@ -83,7 +86,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.renderer = Renderer(self.dataset, self.root / self.config.templates_dir,
                                  collect_mentions(sections), self._cache_dir())
         self.generated = {}
-        published = publish.open_data(self.dataset, config.site_name)
+        published = export_files(self.dataset, config.site_name)
         data_page = self.renderer.data_page(published, licence=self.config.licence,
                                             publisher=self.config.publisher,
                                             site_name=config.site_name)
@@ -94,7 +97,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
         self.page_facts = publish.page_facts(self.dataset, sections, list(self.generated.values()))
-        extra = {**published, publish.FEED_PATH: publish.feed(
+        extra = {**published, FEED_PATH: atom_feed(
             self.dataset, site_name=config.site_name, site_url=config.site_url or "",
             author=self.config.author)}
         if self.config.cards:
@@ -157,7 +160,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             updated=facts.updated, mentioned_actors=facts.actors, actor_id=facts.actor_id,
             author=self.config.author, publisher=self.config.publisher,
             about=self.config.about)
-        context["explainer_feed"] = publish.FEED_PATH
+        context["explainer_feed"] = FEED_PATH
         return context
 
     def on_env(self, env, config, files):
@@ -177,8 +180,6 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
 
 
 def _unescaped(text: str) -> str:
-    import html
-
     return html.unescape(text)
 
 

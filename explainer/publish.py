@@ -1,5 +1,5 @@
-"""What the site publishes besides pages: per-page facts (dates, actors shown), the open
-data files, the Atom feed and the social cards. Pure, except for the card cache."""
+"""Per-page facts (dates, actors shown) for head metadata and cards, the 'Last updated'
+line, and the social cards. Pure, except for the card cache."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from markupsafe import Markup
 
 from .cards import card_bytes
 from .dataset import Dataset
-from .export import export_files
-from .feed import FEED_PATH, atom_feed
 from .pages import GeneratedPage, Section, long_date
 from .references import BLOCK_KINDS, LINK_KINDS
 from .structured import card_path, last_modified
 
-__all__ = ["FEED_PATH", "PageFacts", "cards", "feed", "open_data", "page_facts",
-           "with_updated_line"]
+__all__ = ["PageFacts", "cards", "page_facts", "with_updated_line"]
 
 
 @dataclass(frozen=True)
@@ -73,14 +70,6 @@ def with_updated_line(markdown: str, updated: date | None) -> str:
             lines[index + 1: index + 1] = ["", line, ""]
             return "\n".join(lines)
     return f"{line}\n\n{markdown}"
-
-
-def open_data(dataset: Dataset, site_name: str) -> dict[str, bytes]:
-    return export_files(dataset, site_name)
-
-
-def feed(dataset: Dataset, *, site_name: str, site_url: str, author: str) -> bytes:
-    return atom_feed(dataset, site_name=site_name, site_url=site_url, author=author)
 
 
 def cards(facts: dict[str, PageFacts], site_name: str, cache_dir: Path | None

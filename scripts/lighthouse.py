@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
-import http.server
 import json
 import os
 import shutil
@@ -34,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the standard-library-only helpers, with or without .venv
+from explainer.localsite import copy_project, site_server  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 LIGHTHOUSE_VERSION = "12.2.3"
 CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking "
@@ -41,7 +42,6 @@ CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-netw
                 "--disable-dev-shm-usage")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 OUTPUT = ROOT / "docs" / "lighthouse.md"
-PROJECT_PARTS = ("data", "content", "overrides", "schemas", "mkdocs.yml")
 
 # One page of every type: (label, path below the site root). Same list as tests/browser.
 PAGES: list[tuple[str, str]] = [
@@ -68,25 +68,6 @@ def log(message: str) -> None:
     print(f"lighthouse.py: {message}", file=sys.stderr, flush=True)
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.is_file() and self.command in ("GET", "HEAD"):
-            body = page.read_bytes()
-            self.send_response(404, message)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command == "GET":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-
 def python_for_build() -> str:
     venv_python = ROOT / ".venv" / "bin" / "python"
     return str(venv_python) if venv_python.exists() else sys.executable
@@ -94,14 +75,7 @@ def python_for_build() -> str:
 
 def build(work: Path, base_url: str) -> Path:
     """Build a copy of the project (so a concurrent edit of site/ is left alone)."""
-    project = work / "project"
-    project.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part)
-        elif source.exists():
-            shutil.copy2(source, project / part)
+    project = copy_project(ROOT, work / "project")
     site_dir = work / "built" / "site"
     site_dir.parent.mkdir()
     env = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(project),
@@ -225,9 +199,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="explainer-lighthouse-") as temp:
         work = Path(temp)
-        handler = functools.partial(_SiteHandler, directory=str(work / "built" / "site"))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        server.daemon_threads = True
+        server = site_server(work / "built" / "site")
         base_url = f"http://127.0.0.1:{server.server_address[1]}/"
         log(f"building the site for {base_url}")
         build(work, base_url)

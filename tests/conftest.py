@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -10,18 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from explainer import localsite
+
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("data", "content", "overrides", "schemas", "mkdocs.yml")
 
 
 def copy_project(target: Path) -> Path:
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        elif source.exists():
-            shutil.copy2(source, target / part)
-    return target
+    """A copy of the bundled project at `target`."""
+    return localsite.copy_project(REPO, target)
 
 
 @pytest.fixture

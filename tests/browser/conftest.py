@@ -11,8 +11,6 @@ cache) and closes it. If /usr/bin/chromium is missing every test here is skipped
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
@@ -25,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from explainer.localsite import site_server
 from tests.conftest import copy_project
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,28 +57,6 @@ NOT_FOUND_PATH = "no-such-page/"
 
 
 # --------------------------------------------------------------------------- server
-
-
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files of the built site; a missing file gets 404.html with status 404."""
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.is_file() and self.command in ("GET", "HEAD"):
-            body = page.read_bytes()
-            self.send_response(404, message)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command == "GET":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass  # keep pytest's output clean
 
 
 @dataclass
@@ -124,9 +101,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     site_dir = work / "built" / "site"
     site_dir.parent.mkdir(parents=True)
 
-    handler = functools.partial(_SiteHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = site_server(site_dir)
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         _build(project, site_dir, base_url)
