@@ -48,7 +48,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -382,12 +381,6 @@ def measure_size(label: str, root: Path, work: Path, env: Env, reps: int,
 # -- the preview ----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, timeout: float = 5.0) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -404,7 +397,9 @@ def measure_serve(work: Path, env: Env, edits: int) -> dict:
     if not match:
         raise SystemExit("bench: no actor with a role in data/actors.yaml")
     actor_id, role = match.group(1), match.group(2)
-    port = _free_port()
+    from explainer.localsite import free_port
+
+    port = free_port()
     url = f"http://127.0.0.1:{port}/actors/{actor_id}/"
     log_path = work / "logs" / "serve.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,10 @@ def site_server(site_dir: Path) -> http.server.ThreadingHTTPServer:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     return server
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -5,20 +5,33 @@ A failed, interrupted or killed build leaves the last good site/ as it was.
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
+
 from .diagnostics import Diagnostic, apply_strict, count_line
+from .output_dir import (
+    OutputRefused,
+    build_lock,
+    make_staging,
+    mark_as_site,
+    recover,
+    refuse_unsafe_target,
+    remove_ours,
+    swap_in,
+)
 
 SITE_DIR = "site"
-STAGING_PREFIX = ".site-"
 
 
 _DIAGNOSTIC_LINE = re.compile(r"^\S+:\d+:\d+: (?:error|warning): ")
@@ -53,63 +66,156 @@ def _configure_logging(level: int = logging.WARNING) -> None:
     logger.propagate = False
 
 
-def _recover(target: Path) -> None:
-    """Undo what a killed build left: restore the last good site if the kill came between
-    the two renames of the swap, then remove staging folders."""
-    parent = target.parent
-    if not target.exists():
-        previous = sorted(parent.glob(f"{STAGING_PREFIX}old-*"), key=lambda p: p.stat().st_mtime)
-        if previous:
-            os.rename(previous[-1], target)
-    for leftover in parent.glob(f"{STAGING_PREFIX}*"):
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM: stop, clean up, and say so in one line."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.exit_status = 128 + signum
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into Interrupted, so cleanup code runs on both."""
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _sources(root: Path, config) -> list[Path]:
+    """What the build reads: replacing any of these would lose the editors' work."""
+    plugin = config.plugins.get("explainer")
+    found = [Path(config.docs_dir), Path(config.config_file_path)]
+    if plugin is not None:
+        found += [root / plugin.config.data_dir, root / plugin.config.templates_dir]
+    return found
 
 
 def build_site(root: Path, *, strict: bool = True, fmt: str = "text",
                site_dir: Path | None = None) -> int:
     """Validate and build. Warnings fail the build: the published site has none."""
-    from mkdocs.commands.build import build
+    del strict  # the published build is always strict; the flag is accepted for symmetry
+    _configure_logging()
+    target = (site_dir if site_dir is not None else root / SITE_DIR).absolute()
+    shown = f"{_shown(target, root)}/"
+    started = time.perf_counter()
+    try:
+        with _interruptible():
+            config = _load_config(root)
+            refuse_unsafe_target(target, root, _sources(root, config))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with build_lock(target.parent, shown):
+                refuse_unsafe_target(target, root, _sources(root, config))  # after any wait
+                recover(target)
+                _build_and_swap(config, target, fmt)
+    except OutputRefused as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    except _Failed as failed:
+        if failed.message:
+            print(f"{failed.message}; {shown} left unchanged", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the lock, the staging folder: an unwritable or full disk
+        print(f"error: {describe_os_error(exc, root)}; {shown} left unchanged", file=sys.stderr)
+        return 1
+    except Interrupted as exc:
+        print(f"interrupted ({exc}); {shown} left unchanged", file=sys.stderr)
+        return exc.exit_status
+    pages = sum(1 for _ in target.rglob("*.html"))
+    elapsed = time.perf_counter() - started
+    print(f"built {pages} HTML pages into {shown} in {elapsed:.1f} s", file=sys.stderr)
+    return 0
+
+
+class _Failed(Exception):
+    """A build that stopped on bad input; what to print is already decided."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _load_config(root: Path):
     from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        return load_config(config_file=str(root / "mkdocs.yml"), strict=True)
+    except ConfigurationError as exc:
+        raise _Failed(f"mkdocs.yml: error: {_one_line(str(exc))}") from None
+    except OSError as exc:
+        raise _Failed(f"error: {describe_os_error(exc, root)}") from None
+
+
+def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = None) -> None:
+    """Build into a marked staging folder beside `target` and swap it in; bad input
+    raises _Failed with what to print, and the staging folder never outlives the call."""
+    from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     from .plugin import DataErrors
 
-    del strict  # the published build is always strict; the flag is accepted for symmetry
-    _configure_logging()
-    target = (site_dir or root / SITE_DIR).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _recover(target)
-    started = time.perf_counter()
-    config = None
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
+    root = Path(config.config_file_path).parent
+    staging = make_staging(target)
     try:
-        config = load_config(config_file=str(root / "mkdocs.yml"), strict=True,
-                             site_dir=str(staging))
-        build(config)
+        config.site_dir = str(staging)
+        if serve_url is None:
+            build(config)
+        else:
+            build(config, serve_url=serve_url, dirty=False)
+        mark_as_site(staging)
+        swap_in(staging, target)
     except (DataErrors, Abort) as exc:
         diagnostics = _data_errors(exc, config)
         if diagnostics is None:
-            print(f"error: {exc}; site/ left unchanged", file=sys.stderr)
-            shutil.rmtree(staging, ignore_errors=True)
-            return 1
+            raise _Failed(f"error: {_one_line(str(exc))}") from None
         _print(diagnostics, fmt)
-        print(f"{count_line(diagnostics)}; site/ left unchanged", file=sys.stderr)
-        shutil.rmtree(staging, ignore_errors=True)
-        return 1
+        raise _Failed(count_line(diagnostics)) from None
     except (BuildError, ConfigurationError) as exc:
-        print(f"error: {exc}; site/ left unchanged", file=sys.stderr)
-        shutil.rmtree(staging, ignore_errors=True)
-        return 1
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, target)
-    pages = sum(1 for _ in target.rglob("*.html"))
-    elapsed = time.perf_counter() - started
-    print(f"built {pages} HTML pages into {os.path.relpath(target, root)}/ in {elapsed:.1f} s",
-          file=sys.stderr)
-    return 0
+        raise _Failed(f"error: {_one_line(str(exc))}") from None
+    except jinja2.TemplateError as exc:
+        raise _Failed(template_error_line(exc, root)) from None
+    except OSError as exc:
+        raise _Failed(f"error: {describe_os_error(exc, root)}") from None
+    finally:
+        remove_ours(staging)
+
+
+def template_error_line(exc: jinja2.TemplateError, root: Path) -> str:
+    """A template mistake in overrides/ as one diagnostic line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = exc.filename or exc.name or "a template"
+        return (f"{_shown(Path(where), root)}:{exc.lineno}:1: error: template syntax: "
+                f"{_one_line(exc.message or str(exc))}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"error: template '{exc.name}' not found in overrides/ or the theme"
+    return f"error: template: {_one_line(str(exc))}"
+
+
+def describe_os_error(exc: OSError, root: Path) -> str:
+    """'No space left on device: site/...' rather than a traceback."""
+    reason = exc.strerror or exc.__class__.__name__
+    if exc.filename is None:
+        return reason
+    return f"{reason}: {_shown(Path(os.fsdecode(exc.filename)), root)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix() or "."
+    except ValueError:
+        return str(path)
 
 
 def _data_errors(exc: BaseException, config) -> list[Diagnostic] | None:
@@ -121,92 +227,95 @@ def _data_errors(exc: BaseException, config) -> list[Diagnostic] | None:
     return diagnostics
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace target with staging so that site/ is never missing or half-written."""
-    if target.exists() and _exchange(staging, target):
-        os.chmod(target, 0o755)
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
-        return
-    # No atomic exchange here: two renames; _recover() repairs a kill between them.
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=target.parent))
-        os.rmdir(old)
-        os.rename(target, old)
-    os.rename(staging, target)
-    os.chmod(target, 0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE)."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
-                     rename_exchange) == 0
-
-
 def _print(diagnostics: list[Diagnostic], fmt: str) -> None:
     for d in apply_strict(diagnostics, False):
         print(d.as_github() if fmt == "github" else d.as_text(), file=sys.stderr)
 
 
+DEFAULT_PORT = 8000
+
+
+def parse_dev_addr(text: str) -> tuple[str, int]:
+    """'127.0.0.1:8000', 'localhost', '8001' (loopback), '[::1]:8000' -> (host, port).
+
+    A bare port means loopback: the preview is for the editor, not the network."""
+    text = text.strip()
+    if text.isdigit():
+        host, port = "127.0.0.1", text
+    elif text.startswith("["):
+        host, closed, rest = text[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            raise ValueError(f"'{text}' is not host:port; write IPv6 as [::1]:8000")
+        port = rest[1:] or str(DEFAULT_PORT)
+    elif text.count(":") > 1:
+        raise ValueError(f"'{text}' looks like an IPv6 address; write it in brackets, "
+                         "e.g. [::1]:8000")
+    else:
+        host, _, port = text.partition(":")
+        port = port or str(DEFAULT_PORT)
+    if not host:
+        raise ValueError(f"'{text}' names no host; write e.g. 127.0.0.1:8000")
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"port '{port}' must be a number from 1 to 65535, e.g. "
+                         f"{host}:{DEFAULT_PORT}")
+    return host, int(port)
+
+
 def serve_site(root: Path, dev_addr: str) -> int:
     """Live preview: rebuilds on changes to content/, data/, overrides/ and mkdocs.yml.
 
-    A data error is printed as one-line diagnostics and the server keeps running with
-    the last good pages until the error is fixed."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, BuildError
+    Any error (data, content, templates, mkdocs.yml) is printed in one line each and the
+    server keeps serving the last good pages until the error is fixed."""
     from mkdocs.livereload import LiveReloadServer
 
-    from .plugin import DataErrors
-
-    _configure_logging(logging.INFO)
-    host, _, port = dev_addr.rpartition(":")
-    site_dir = Path(tempfile.mkdtemp(prefix="explainer-serve-"))
-    config_file = str(root / "mkdocs.yml")
-
-    def load():
-        config = load_config(config_file=config_file, site_dir=str(site_dir))
-        config.site_url = f"http://{host}:{port}/"
-        return config
-
-    def builder(config=None) -> None:
-        config = config or load()
-        # Build beside the served folder and swap, so an error never empties the preview.
-        staging = Path(tempfile.mkdtemp(prefix="explainer-serve-next-"))
-        config.site_dir = str(staging)
-        try:
-            build(config, serve_url=f"http://{host}:{port}/", dirty=False)
-            _swap_in(staging, site_dir)
-        except (DataErrors, Abort, BuildError) as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            diagnostics = _data_errors(exc, config)
-            if diagnostics is None:
-                print(f"error: {exc}; preview not updated", file=sys.stderr)
-            else:
-                _print(diagnostics, "text")
-                print("preview not updated: fix the errors above and save", file=sys.stderr)
-
-    config = load()
-    # Poll for changes every 0.1 s (MkDocs' default is 0.5 s): an edit shows sooner.
-    server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir),
-                              mount_path="/", polling_interval=0.1)
-    builder(config)
-    for folder in ("content", "data", "overrides"):
-        server.watch(str(root / folder))
-    server.watch(config_file)
     try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
+        host, port = parse_dev_addr(dev_addr)
+    except ValueError as exc:
+        print(f"error: --dev-addr {exc}", file=sys.stderr)
+        return 2
+    _configure_logging(logging.INFO)
+    url_host = f"[{host}]" if ":" in host else host
+    serve_url = f"http://{url_host}:{port}/"
+    workspace = Path(tempfile.mkdtemp(prefix="explainer-serve-"))
+    site_dir = workspace / "site"
+    site_dir.mkdir()
+
+    def builder() -> None:
+        try:
+            config = _load_config(root)
+            config.site_url = serve_url
+            _build_and_swap(config, site_dir, "text", serve_url=serve_url)
+        except _Failed as failed:
+            if failed.message:
+                print(failed.message, file=sys.stderr)
+            print("preview not updated: fix the errors above and save", file=sys.stderr)
+        except OSError as exc:
+            print(f"error: {describe_os_error(exc, root)}; preview not updated",
+                  file=sys.stderr)
+
+    try:
+        with _interruptible():
+            # Poll every 0.1 s (MkDocs' default is 0.5 s): an edit shows sooner.
+            server = LiveReloadServer(builder=builder, host=host, port=port,
+                                      root=str(site_dir), mount_path="/",
+                                      polling_interval=0.1)
+            builder()
+            for folder in ("content", "data", "overrides"):
+                if (root / folder).is_dir():
+                    server.watch(str(root / folder))
+            server.watch(str(root / "mkdocs.yml"))
+            try:
+                server.serve()
+            except OSError as exc:
+                print(f"error: cannot listen on {url_host}:{port}: "
+                      f"{exc.strerror or exc}; choose another with --dev-addr "
+                      f"{url_host}:{port + 1 if port < 65535 else 8000}", file=sys.stderr)
+                return 1
+            finally:
+                server.shutdown()
+    except Interrupted:
+        print("preview stopped", file=sys.stderr)
     finally:
-        server.shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(workspace, ignore_errors=True)
     return 0
+

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from explainer.localsite import free_port
+
 from .conftest import replace_in
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> str:
@@ -36,7 +31,7 @@ def _wait_for(predicate, timeout: float = 30) -> bool:
 
 
 def test_serve_reloads_on_data_edit_and_survives_errors(project: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/actors/rubio/"
     log = project / "serve.log"
     with log.open("w") as output:

@@ -128,7 +128,7 @@ def test_two_builds_are_byte_identical(built: Built) -> None:
 
 SWAP_PAUSE = """
 import os, sys, time
-import explainer.site_build as site_build
+import explainer.output_dir as site_build
 
 mode = sys.argv[2]
 if mode == "two-renames":
