@@ -4,11 +4,13 @@ the pages use, so the download can never disagree with the site."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from datetime import datetime
 
 from .dataset import Dataset
+from .markup import render_markdown
 from .models import KINDS
 from .schemas import schema_texts
 
@@ -28,14 +30,37 @@ def records(dataset: Dataset, kind: str) -> list[dict]:
 
 
 def _csv(rows: list[dict], columns: list[str]) -> bytes:
+    # RFC 4180: CRLF row ends, so any cell holding a CR or LF is quoted and stays one cell.
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\n")
+                            lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: "; ".join(value) if isinstance(value, list) else value
-                         for key, value in row.items()})
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return buffer.getvalue().encode()
+
+
+# A spreadsheet may run a cell starting with one of these as a formula (OWASP, "CSV
+# injection"), some also after leading spaces.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_AFTER_SPACES = ("=", "+", "-", "@")
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: a list one item per line, and nothing a spreadsheet would run."""
+    text = _list_cell(value) if isinstance(value, list) else str(value)
+    # A leading apostrophe makes a spreadsheet show the cell as text. A value that already
+    # starts with one gets another, so dropping one leading apostrophe gives the value back.
+    if text.startswith((*_FORMULA_START, "'")) or text.lstrip().startswith(_FORMULA_AFTER_SPACES):
+        return "'" + text
+    return text
+
+
+def _list_cell(items: list) -> str:
+    # Items are free text: a backslash, LF or CR inside one is written \\, \n or \r, so
+    # splitting the cell on LF and unescaping each line gives the list back.
+    return "\n".join(str(item).replace("\\", "\\\\").replace("\n", "\\n")
+                     .replace("\r", "\\r") for item in items)
 
 
 CSV_COLUMNS = {
@@ -54,14 +79,16 @@ def timeline_js(dataset: Dataset, headline: str) -> dict:
         if isinstance(event.start, datetime):
             start.update(hour=event.start.hour, minute=event.start.minute,
                          display_date=event.start.isoformat())
+        # TimelineJS inserts these with innerHTML: plain text escaped, Markdown sanitised.
         item = {"unique_id": event.id, "start_date": start,
-                "text": {"headline": event.title, "text": event.summary},
-                "group": event.place}
+                "text": {"headline": html.escape(event.title),
+                         "text": str(render_markdown(event.summary, inline=False))},
+                "group": html.escape(event.place)}
         if event.end is not None:
             item["end_date"] = {"year": event.end.year, "month": event.end.month,
                                 "day": event.end.day}
         events.append(item)
-    return {"title": {"text": {"headline": headline}}, "events": events}
+    return {"title": {"text": {"headline": html.escape(headline)}}, "events": events}
 
 
 def export_files(dataset: Dataset, site_name: str) -> dict[str, bytes]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from xml.etree import ElementTree as ET
 
 from .dataset import Dataset
@@ -17,9 +19,10 @@ def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str) -
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attributes) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
+                                {name: xml_chars(value) for name, value in attributes.items()})
         if text is not None:
-            element.text = text
+            element.text = xml_chars(text)  # ElementTree escapes it, once
         return element
 
     updates = dataset.updates_newest_first
@@ -37,14 +40,23 @@ def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str) -
         add(entry, "id", f"{base}changes/#update-{update.id}")
         add(entry, "link", href=f"{base}changes/#update-{update.id}", rel="alternate")
         add(entry, "updated", f"{update.date.isoformat()}T00:00:00Z")
+        # HTML carried as text (type="html"): escaped here for HTML, then by ElementTree
+        # for XML, so a reader unescapes it twice and shows exactly what the data says.
         summary = str(render_markdown(update.summary, inline=False))
         if update.corrected:
-            summary += f"<p>Correction: an earlier version said {_escape(update.corrected)}</p>"
+            summary += ("<p>Correction: an earlier version said "
+                        f"{html.escape(update.corrected)}</p>")
         add(entry, "content", summary, type="html")
         for ref in update.touches:
             add(entry, "category", term=ref)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+# Characters XML 1.0 forbids even as character references: C0 controls other than tab,
+# LF and CR, surrogates, U+FFFE and U+FFFF. One of them makes the whole feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_chars(text: str) -> str:
+    """Text with every character XML 1.0 forbids replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)

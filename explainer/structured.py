@@ -6,6 +6,7 @@ Pure functions of the dataset and the page; the theme template only prints the r
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,11 +34,17 @@ def last_modified(dataset: Dataset) -> date | None:
     return max((u.date for u in dataset.updates.values()), default=None)
 
 
+# Written as \uXXXX inside the JSON: '<', '>' and '&' could end the <script> element or
+# open a comment; DEL and C1 controls are parse errors in HTML, and U+2028/U+2029 end a
+# line in older JavaScript. json.dumps already escapes the C0 controls.
+_UNSAFE_IN_SCRIPT = re.compile("[<>&\u007f-\u009f\u2028\u2029]")
+
+
 def safe_json(value: Any) -> str:
     """JSON that cannot end its <script> element or open a comment, whatever the data."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    # These characters only occur inside JSON strings, where an escape means the same.
+    return _UNSAFE_IN_SCRIPT.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _actor_thing(actor: Actor, url: str | None = None) -> dict:
