@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean, short
+from .files import NotReadable, read_regular
 from .models import (
     KINDS,
     REF_KINDS,
@@ -155,7 +156,13 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
                                           f"missing data file; create it with a list of {kind}"))
             broken[kind] = None
             continue
-        loaded = load_yaml_bytes(path.read_bytes(), shown)
+        try:
+            data = read_regular(path)
+        except NotReadable as exc:
+            diagnostics.append(Diagnostic(shown, 1, 1, "error", f"{shown} {exc}"))
+            broken[kind] = None
+            continue
+        loaded = load_yaml_bytes(data, shown)
         files.append(loaded)
         entries.extend(_validate_file(kind, model, loaded, broken))
     _index(dataset, entries)

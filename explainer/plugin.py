@@ -24,8 +24,16 @@ from .dataset import Dataset, any_errors, load_dataset
 from .diagnostics import Diagnostic, ExplainerError
 from .export import export_files
 from .feed import FEED_PATH, atom_feed
+from .files import tree_problems
 from .pages import GeneratedPage, Renderer, Section, collect_mentions, template_cache
-from .project import decode_markdown
+from .project import (
+    collision_problem,
+    generated_page_urls,
+    read_section,
+    site_url_problems,
+    static_collision_problem,
+    template_problems,
+)
 from .references import check_reference, find_references
 from .structured import page_meta
 
@@ -70,6 +78,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_config(self, config):
         self.last_errors = None
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        templates = self.root / self.config.templates_dir
+        # The same checks as `check`, before MkDocs walks or reads anything.
+        problems = (tree_problems(Path(config.docs_dir), self.root)
+                    + tree_problems(templates, self.root)
+                    + site_url_problems(config.site_url, self.root)
+                    + template_problems(templates, self.root))
+        if problems:
+            raise DataErrors(problems)
         dataset, diagnostics = load_dataset(self.root / self.config.data_dir, self.root)
         if any_errors(diagnostics):
             raise DataErrors([d for d in diagnostics if d.severity == "error"])
@@ -81,12 +97,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         sections, problems = self._read_sections(files, config)
+        published = export_files(self.dataset, config.site_name)
+        problems += self._static_collisions(files, {*published, FEED_PATH},
+                                            Path(config.docs_dir))
         if problems:
             raise DataErrors(problems)
         self.renderer = Renderer(self.dataset, self.root / self.config.templates_dir,
                                  collect_mentions(sections), self._cache_dir())
         self.generated = {}
-        published = export_files(self.dataset, config.site_name)
         data_page = self.renderer.data_page(published, licence=self.config.licence,
                                             publisher=self.config.publisher,
                                             site_name=config.site_name)
@@ -112,11 +130,16 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         sections: list[Section] = []
         problems: list[Diagnostic] = []
         docs = Path(config.docs_dir)
+        generated = generated_page_urls(self.dataset)
         for file in files.documentation_pages():
             if file.generated_by:
                 continue
             shown = self._shown_path(docs / file.src_uri)
-            source, problem = decode_markdown(file.content_bytes, shown)
+            url = "" if file.url in (".", "./") else file.url  # as Page.url has it
+            collision = collision_problem(shown, url, generated)
+            if collision is not None:
+                problems.append(collision)
+            source, problem = read_section(docs / file.src_uri, shown)
             if problem is not None:
                 problems.append(problem)
                 continue
@@ -128,10 +151,15 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             for ref in references:
                 problems += check_reference(ref, self.dataset, shown)
             title = meta.get("title") or _first_heading(body) or file.name
-            url = "" if file.url in (".", "./") else file.url  # as Page.url has it
             sections.append(Section(file.src_uri, url, str(title), references,
                                     str(meta.get("description") or "")))
         return sections, problems
+
+    def _static_collisions(self, files: Files, taken: set[str],
+                           docs: Path) -> list[Diagnostic]:
+        """A file in content/ at a path the explainer writes (data/all.json, the feed)."""
+        return [static_collision_problem(self._shown_path(docs / file.src_uri), file.dest_uri)
+                for file in files if not file.generated_by and file.dest_uri in taken]
 
     def _shown_path(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()

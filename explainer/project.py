@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from .dataset import Dataset, load_dataset, sources_of
 from .diagnostics import Diagnostic
+from .export import DATA_DIR as EXPORT_DIR
+from .export import export_files
+from .feed import FEED_PATH
+from .files import NotReadable, read_regular
 from .references import check_reference, find_references
+from .site_config import CONFIG_FILE
+from .urls import SECTIONS, entity_url, site_url_problem
 from .yaml_source import byte_line_col
-
-DATA_DIR = "data"
-CONTENT_DIR = "content"
 
 
 @dataclass
@@ -37,22 +44,134 @@ class Report:
 
 
 def decode_markdown(data: bytes, shown: str) -> tuple[str, Diagnostic | None]:
-    """A section's text, or a diagnostic at the first byte that is not UTF-8."""
+    """A section's text, or a diagnostic at the first byte that is not UTF-8 or the first
+    control character (which would make the page's HTML and feeds ill-formed)."""
     try:
-        return data.decode("utf-8").removeprefix("\ufeff"), None
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line, column = byte_line_col(data, exc.start)
         return "", Diagnostic(shown, line, column, "error",
                               f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the "
                               "file as UTF-8")
+    control = _CONTROL.search(text)
+    if control:
+        before = text[: control.start()]
+        line, column = before.count("\n") + 1, control.start() - before.rfind("\n")
+        return "", Diagnostic(shown, line, column, "error",
+                              f"control character U+{ord(control.group()):04X} in the text; "
+                              "remove it")
+    return text, None
+
+
+# C0 and C1 controls and DEL; tab, line feed and carriage return are ordinary text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def read_section(path: Path, shown: str) -> tuple[str, Diagnostic | None]:
+    try:
+        data = read_regular(path)
+    except NotReadable as exc:
+        return "", Diagnostic(shown, 1, 1, "error", f"{shown} {exc}")
+    return decode_markdown(data, shown)
+
+
+def site_url_problems(site_url: str | None, root: Path) -> list[Diagnostic]:
+    """site_url (or SITE_URL) goes into every canonical link, the sitemap and the feed:
+    it must be a plain absolute http(s) address of a folder."""
+    problem = site_url_problem(site_url)
+    if problem is None:
+        return []
+    line = _line_of_key(root / CONFIG_FILE, "site_url")
+    return [Diagnostic(CONFIG_FILE, line, 1, "error", problem)]
+
+
+def _line_of_key(path: Path, key: str) -> int:
+    try:
+        lines = read_regular(path).decode("utf-8", "replace").splitlines()
+    except NotReadable:
+        return 1
+    return next((number for number, line in enumerate(lines, 1)
+                 if line.startswith(f"{key}:")), 1)
+
+
+def template_problems(templates_dir: Path, root: Path) -> list[Diagnostic]:
+    """Jinja syntax errors in overrides/, found before MkDocs renders a page with them."""
+    problems: list[Diagnostic] = []
+    if not templates_dir.is_dir():
+        return problems
+    environment = jinja2.Environment()
+    for path in sorted(templates_dir.rglob("*.html")):
+        shown = Path(os.path.relpath(path, root)).as_posix()
+        try:
+            environment.parse(read_regular(path).decode("utf-8"))
+        except NotReadable as exc:
+            problems.append(Diagnostic(shown, 1, 1, "error", f"{shown} {exc}"))
+        except UnicodeDecodeError:
+            problems.append(Diagnostic(shown, 1, 1, "error",
+                                       "not valid UTF-8; save the template as UTF-8"))
+        except jinja2.TemplateSyntaxError as exc:
+            message = " ".join((exc.message or "syntax error").split())
+            problems.append(Diagnostic(shown, exc.lineno or 1, 1, "error",
+                                       f"template syntax: {message}"))
+    return problems
+
+
+def generated_page_urls(dataset: Dataset) -> dict[str, str]:
+    """URL -> name of every page the explainer generates, for collision checks."""
+    urls = {base: f"the generated {kind} index" for kind, (base, _) in SECTIONS.items()}
+    urls[f"{EXPORT_DIR}/"] = "the generated Data page"
+    for kind, (_, own_page) in SECTIONS.items():
+        if own_page:
+            for entity_id in dataset.table(kind):
+                urls[entity_url(kind, entity_id)] = f"the generated page of {kind[:-1]} " \
+                                                    f"'{entity_id}'"
+    return urls
+
+
+def collision_problem(shown: str, url: str, generated: dict[str, str]) -> Diagnostic | None:
+    if url not in generated:
+        return None
+    return Diagnostic(shown, 1, 1, "error",
+                      f"this page's address /{url} is taken by {generated[url]}, which would "
+                      "silently replace it; rename the file")
+
+
+def static_collision_problem(shown: str, dest: str) -> Diagnostic:
+    return Diagnostic(shown, 1, 1, "error", f"the explainer writes /{dest} itself, which "
+                      "would silently replace this file; rename it")
+
+
+def written_files(dataset: Dataset, static_files: list[str]) -> set[str]:
+    """Which of `static_files` the explainer also writes (open data, the feed)."""
+    if not any(path.startswith(f"{EXPORT_DIR}/") or path == FEED_PATH
+               for path in static_files):
+        return set()  # the export is only worth computing when a name could clash
+    taken = {*export_files(dataset, ""), FEED_PATH}
+    return {path for path in static_files if path in taken}
 
 
 def check_project(root: Path) -> Report:
-    dataset, diagnostics = load_dataset(root / DATA_DIR, root)
-    content = root / CONTENT_DIR
-    for markdown_file in sorted(content.rglob("*.md")):
-        shown = markdown_file.relative_to(root).as_posix()
-        text, problem = decode_markdown(markdown_file.read_bytes(), shown)
+    """Everything the build reads, checked as the build reads it: mkdocs.yml, the content
+    and template folders, the data, and the sections MkDocs will render."""
+    from .site_config import load_inputs
+
+    inputs, diagnostics = load_inputs(root)
+    if inputs is None:
+        return Report(Dataset(), sorted(set(diagnostics)))
+    diagnostics += site_url_problems(inputs.site_url, root)
+    diagnostics += template_problems(inputs.templates_dir, root)
+    dataset, data_problems = load_dataset(inputs.data_dir, root)
+    diagnostics += data_problems
+    generated = generated_page_urls(dataset)
+    for dest in sorted(written_files(dataset, inputs.static_files)):
+        diagnostics.append(static_collision_problem(
+            Path(os.path.relpath(inputs.docs_dir / dest, root)).as_posix(), dest))
+    for section in inputs.sections:
+        shown = Path(os.path.relpath(section.path, root)).as_posix()
+        collision = collision_problem(shown, section.url, generated)
+        if collision is not None:
+            diagnostics.append(collision)
+        text, problem = read_section(section.path, shown)
         if problem is not None:
             diagnostics.append(problem)
             continue

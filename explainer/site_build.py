@@ -108,7 +108,7 @@ def build_site(root: Path, *, strict: bool = True, fmt: str = "text",
     started = time.perf_counter()
     try:
         with _interruptible():
-            config = _load_config(root)
+            config = _load_config(root, fmt)
             refuse_unsafe_target(target, root, _sources(root, config))
             target.parent.mkdir(parents=True, exist_ok=True)
             with build_lock(target.parent, shown):
@@ -142,16 +142,14 @@ class _Failed(Exception):
         self.message = message
 
 
-def _load_config(root: Path):
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+def _load_config(root: Path, fmt: str = "text"):
+    from .site_config import load_mkdocs_config
 
-    try:
-        return load_config(config_file=str(root / "mkdocs.yml"), strict=True)
-    except ConfigurationError as exc:
-        raise _Failed(f"mkdocs.yml: error: {_one_line(str(exc))}") from None
-    except OSError as exc:
-        raise _Failed(f"error: {describe_os_error(exc, root)}") from None
+    config, problems = load_mkdocs_config(root)
+    if config is None:
+        _print(problems, fmt)
+        raise _Failed(count_line(problems))
+    return config
 
 
 def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = None) -> None:

@@ -6,6 +6,7 @@ Relative URLs keep the site working from any sub-path (GitHub Pages) and from di
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlsplit
 
 # kind -> (page path of its index, whether each entity has a page of its own)
 SECTIONS: dict[str, tuple[str, bool]] = {
@@ -57,3 +58,34 @@ def relative(target: str, from_page: str) -> str:
             return f"#{fragment}"
         rel += f"#{fragment}"
     return rel
+
+
+def site_url_problem(site_url: str | None) -> str | None:
+    """Why `site_url` cannot be the published address, or None. It goes into canonical
+    links, og:url, the sitemap and the feed, so it must be a plain absolute http(s) URL
+    of a folder: no spaces, quotes or angle brackets, no query or fragment."""
+    example = "e.g. https://example.org/alaska-summit/"
+    if not site_url:
+        return ("site_url is empty (is SITE_URL set to nothing?); set it to the address "
+                f"the site is published at, {example}")
+    shown = site_url if len(site_url) <= 80 else site_url[:79] + "…"
+    shown = shown.encode("unicode_escape").decode("ascii")
+    try:
+        parts = urlsplit(site_url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return f"site_url '{shown}' is not a valid URL, {example}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"site_url '{shown}' must start with http:// or https:// and name a host, {example}"
+    if any(c.isspace() or c in _UNSAFE_IN_URL or ord(c) < 32 or ord(c) == 127
+           for c in site_url):
+        return (f"site_url '{shown}' contains a space, quote, angle bracket or control "
+                f"character; percent-encode it or remove it, {example}")
+    if parts.query or parts.fragment or "?" in site_url or "#" in site_url:
+        return f"site_url '{shown}' must not have a ?query or #fragment, {example}"
+    if parts.username or parts.password:
+        return f"site_url '{shown}' must not carry a user name or password, {example}"
+    return None
+
+
+_UNSAFE_IN_URL = set("\"'<>`\\{}|^")
