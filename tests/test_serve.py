@@ -60,3 +60,35 @@ def test_serve_reloads_on_data_edit_and_survives_errors(project: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_survives_a_broken_mkdocs_yml_and_template(project: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/actors/rubio/"
+    log = project / "serve.log"
+    config = project / "mkdocs.yml"
+    template = project / "overrides" / "main.html"
+    good_config, good_template = config.read_text(), template.read_text()
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "explainer.cli", "--root", str(project), "serve",
+             "--dev-addr", f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
+    try:
+        assert _wait_for(lambda: "Marco Rubio" in _get(url)), log.read_text()
+        config.write_text(good_config + "theme: [\n")
+        assert _wait_for(lambda: "mkdocs.yml:" in log.read_text()), log.read_text()
+        assert "Marco Rubio" in _get(url), "the last good preview is no longer served"
+        config.write_text(good_config)
+        template.write_text(good_template + "\n{% if %}\n")
+        assert _wait_for(lambda: "overrides/main.html:" in log.read_text()), log.read_text()
+        assert "template syntax" in log.read_text()
+        assert "Marco Rubio" in _get(url)
+        template.write_text(good_template)
+        replace_in(project / "data" / "actors.yaml", "name: Marco Rubio",
+                   "name: Marco Rubio Restored")
+        assert _wait_for(lambda: "Marco Rubio Restored" in _get(url)), log.read_text()
+        assert server.poll() is None
+        assert "Traceback" not in log.read_text(), log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
