@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -18,10 +20,13 @@ from hypothesis import strategies as st
 from explainer.cli import main
 from explainer.dataset import load_dataset
 from explainer.diagnostics import Diagnostic
+from explainer.export import CSV_COLUMNS, export_files
+from explainer.feed import atom_feed
 from explainer.references import check_reference, find_references
 
 from ..conftest import copy_project
 from .support import DIAGNOSTIC, CheckRun, time_limit
+from .test_exports import looks_like_formula, read_csv, unsafe_markup
 
 DATA_FILES = ["actors", "events", "issues", "positions", "questions", "quotes", "sources",
               "updates"]
@@ -107,6 +112,22 @@ def test_fuzz_load_dataset_never_raises_or_hangs(fuzz_root: Path, mutation) -> N
     for diagnostic in diagnostics:
         assert isinstance(diagnostic, Diagnostic)
         assert diagnostic.line >= 1 and diagnostic.column >= 1, diagnostic
+    assert_exports_safe(dataset)
+
+
+def assert_exports_safe(dataset) -> None:
+    """Whatever the loader let through stays safe in every export: no CSV cell a
+    spreadsheet would run, well-formed XML, TimelineJS markup the sanitiser allows."""
+    files = export_files(dataset, "Fuzzed")
+    for kind in CSV_COLUMNS:
+        for row in read_csv(files[f"data/{kind}.csv"])[1:]:
+            assert not any(looks_like_formula(cell) for cell in row), (kind, row)
+    ElementTree.fromstring(atom_feed(dataset, site_name="Fuzzed",
+                                     site_url="https://example.org/", author="Desk"))
+    timeline = json.loads(files["data/timeline.json"])
+    for event in timeline["events"]:
+        assert unsafe_markup(event["text"]["text"]) == [], event
+        assert unsafe_markup(event["text"]["headline"]) == [], event
 
 
 @settings(FUZZ, max_examples=150)
