@@ -2,12 +2,16 @@
 
 Pillow's bundled font is used, so nothing is downloaded; the same text always gives the
 same bytes, and cards are cached by their text so a rebuild only draws what changed.
+Any text can be drawn: what does not fit is cut, with an ellipsis, before Pillow sees it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
+import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -17,23 +21,71 @@ BACKGROUND = (26, 35, 126)  # Material's indigo, the site's primary colour
 FOREGROUND = (255, 255, 255)
 MUTED = (197, 202, 233)
 MARGIN = 80
+TITLE_LINES = 4
+# More characters than four lines of the title font hold, even of 'i': what lies beyond
+# is never drawn, and Pillow refuses strings of a million characters.
+MAX_DRAWN = 400
+ELLIPSIS = "…"
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the last chunk of every complete PNG
+
+
+def _fits(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> bool:
+    return draw.textlength(text, font=font) <= width
+
+
+def _one_line(text: str) -> tuple[str, bool]:
+    """The text with each run of white space as one space, cut to MAX_DRAWN characters,
+    and whether anything was cut."""
+    joined = " ".join(text.split(None, MAX_DRAWN))
+    return joined[:MAX_DRAWN], len(joined) > MAX_DRAWN
+
+
+def _cut(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+    """The text if it fits, else its longest start that fits with an ellipsis."""
+    if _fits(draw, text, font, width):
+        return text
+    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _fits(draw, text[:middle].rstrip() + ELLIPSIS, font, width):
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip(" .,;:") + ELLIPSIS
+
+
+def _pieces(draw: ImageDraw.ImageDraw, word: str, font, width: int) -> list[str]:
+    """A word, split into pieces that fit a line when it is wider than one."""
+    pieces = []
+    while word:
+        piece = _cut(draw, word, font, width).removesuffix(ELLIPSIS) or word[0]
+        pieces.append(piece)
+        word = word[len(piece):]
+    return pieces
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
+    """Lines of whole words (a word wider than a line is split); when the text does not
+    fit in max_lines, the last line ends with an ellipsis."""
+    text, cut = _one_line(text)
     lines: list[str] = []
     current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if draw.textlength(candidate, font=font) <= width or not current:
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if _fits(draw, candidate, font, width):
             current = candidate
-        else:
+            continue
+        if current:
             lines.append(current)
-            current = word
+        *full, current = _pieces(draw, word, font, width)
+        lines.extend(full)
+        if len(lines) > max_lines:
+            break
     if current:
         lines.append(current)
-    if len(lines) > max_lines:
+    if len(lines) > max_lines or cut:
         lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" .,;:") + "…"
+        lines[-1] = _cut(draw, lines[-1].rstrip(" .,;:") + ELLIPSIS, font, width)
     return lines
 
 
@@ -42,31 +94,69 @@ def draw_card(title: str, site_name: str, kicker: str = "") -> bytes:
     draw = ImageDraw.Draw(image)
     title_font = ImageFont.load_default(size=68)
     small_font = ImageFont.load_default(size=34)
+    width = WIDTH - 2 * MARGIN
     y = MARGIN
     if kicker:
-        draw.text((MARGIN, y), kicker.upper(), font=small_font, fill=MUTED)
+        draw.text((MARGIN, y), _line(draw, kicker.upper(), small_font, width),
+                  font=small_font, fill=MUTED)
         y += 70
-    for line in _wrap(draw, title, title_font, WIDTH - 2 * MARGIN, 4):
+    for line in _wrap(draw, title, title_font, width, TITLE_LINES):
         draw.text((MARGIN, y), line, font=title_font, fill=FOREGROUND)
         y += 84
     draw.rectangle((MARGIN, HEIGHT - MARGIN - 58, MARGIN + 120, HEIGHT - MARGIN - 52),
                    fill=MUTED)
-    draw.text((MARGIN, HEIGHT - MARGIN - 34), site_name, font=small_font, fill=FOREGROUND)
+    draw.text((MARGIN, HEIGHT - MARGIN - 34), _line(draw, site_name, small_font, width),
+              font=small_font, fill=FOREGROUND)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
+def _line(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+    """One line of text that fits, cut with an ellipsis when it does not."""
+    line, cut = _one_line(text)
+    return _cut(draw, line + ELLIPSIS if cut else line, font, width)
+
+
 def card_bytes(title: str, site_name: str, kicker: str, cache_dir: Path | None) -> bytes:
     """The card for this text, from the cache when it was drawn before."""
-    key = hashlib.sha256(f"{WIDTH}x{HEIGHT}\0{title}\0{site_name}\0{kicker}".encode()).hexdigest()
+    text = f"{WIDTH}x{HEIGHT}\0{title}\0{site_name}\0{kicker}"
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # any str hashes
     cached = cache_dir / f"{key}.png" if cache_dir else None
-    if cached is not None and cached.exists():
-        return cached.read_bytes()
+    if cached is not None:
+        data = _read_cached(cached)
+        if data is not None:
+            return data
     data = draw_card(title, site_name, kicker)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(".tmp")
-        temporary.write_bytes(data)
-        temporary.replace(cached)
+        _write_cached(cached, data)
     return data
+
+
+def _read_cached(path: Path) -> bytes | None:
+    """A cached card, or None when it is missing, unreadable or not a whole PNG."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if data.endswith(_PNG_END) else None
+
+
+def _write_cached(path: Path, data: bytes) -> None:
+    """Best effort. A file under a name of its own is renamed into place, so builds that
+    share the cache never write the same file or see half of one. A cache that cannot
+    be written (read-only, disk full) is skipped: it only saves time, and the card
+    itself is already drawn."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".card-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a cache is not
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

@@ -9,6 +9,8 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
 
+from .models import markdown_problem
+
 # Inline Markdown only: emphasis, code and links. Anything else is stripped, not shown.
 _ALLOWED_TAGS = {"a", "em", "strong", "code", "br", "p", "ul", "ol", "li", "blockquote"}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -19,8 +21,17 @@ _MARKDOWN = markdown_lib.Markdown(output_format="html")
 
 @functools.lru_cache(maxsize=16384)  # the same summary is shown on several pages
 def render_markdown(text: str, *, inline: bool = True) -> Markup:
-    """Markdown -> sanitised HTML. Raw HTML typed into the text is shown as text."""
-    html = _MARKDOWN.reset().convert(_escape_raw_html(text))
+    """Markdown -> sanitised HTML. Raw HTML typed into the text is shown as text.
+
+    Text the data check would refuse (too long, too many '[', lists nested too deep) is
+    shown as plain text: Python-Markdown could take minutes over it, or recurse too deep.
+    """
+    if markdown_problem(text) is not None:
+        return _plain(text, inline)
+    try:
+        html = _MARKDOWN.reset().convert(_escape_raw_html(text))
+    except RecursionError:
+        return _plain(text, inline)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -32,6 +43,11 @@ def render_markdown(text: str, *, inline: bool = True) -> Markup:
     if inline and clean.startswith("<p>") and clean.endswith("</p>") and clean.count("<p>") == 1:
         clean = clean[3:-4]
     return Markup(clean)
+
+
+def _plain(text: str, inline: bool) -> Markup:
+    escaped = html.escape(text, quote=False)
+    return Markup(escaped if inline else f"<p>{escaped}</p>")
 
 
 def _escape_raw_html(text: str) -> str:

@@ -7,6 +7,7 @@ every other text field is shown as plain, escaped text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -24,10 +25,30 @@ from pydantic_core import PydanticCustomError
 
 from .diagnostics import short
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # for JSON Schema, where `$` ends the text
+# Used with fullmatch: in Python `$` also matches before a final line break, so
+# "trump\n" would pass for an id. [0-9], as `\d` takes any script's digits.
 _SLUG = re.compile(SLUG_PATTERN)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LOCAL_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?"
+_DATETIME = re.compile(_LOCAL_TIME + r"(?:Z|[+-][0-9]{2}:[0-9]{2})")
+_DATETIME_WITHOUT_OFFSET = re.compile(_LOCAL_TIME)
+
+# Limits that keep every value printable and every page buildable. An id names a folder
+# and a file (actors/<id>/, assets/cards/actors--<id>.png), far below file systems'
+# 255-byte limit on a name.
+MAX_ID = 64
+MAX_SHORT_TEXT = 500  # names, titles, roles, places: headings, and the text of a card
+MAX_TEXT = 5_000  # quotes, context, notes
+# Markdown fields: Python-Markdown's time grows with the number of '[' times the length
+# (each '[' scans ahead for the end of its link), and each nested list marker is a level
+# of recursion. Within these limits the worst text renders in a quarter of a second.
+MAX_MARKDOWN = 5_000
+MAX_BRACKETS = 30
+MAX_NESTING = 10
+# A line that opens more than MAX_NESTING lists or quotes: '+ + + ...', '1. 1. ...', '> > ...'
+_NESTED = re.compile(rf"^[ \t]*(?:(?:[-+*]|[0-9]{{1,9}}[.)])[ \t]+|>[ \t]*){{{MAX_NESTING + 1}}}",
+                     re.MULTILINE)
 
 
 def describe(value: Any) -> str:
@@ -48,18 +69,23 @@ def describe(value: Any) -> str:
 def _slug(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("slug", "expected an id, got {got}", {"got": describe(value)})
-    if not _SLUG.match(value):
+    if not _SLUG.fullmatch(value):
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
         raise PydanticCustomError(
             "slug", "id '{value}' must be lowercase letters, digits and hyphens, "
             "e.g. '{suggestion}'", {"value": short(value), "suggestion": short(suggestion)})
+    if len(value) > MAX_ID:
+        raise PydanticCustomError(
+            "slug", "id '{value}' is {length} characters long, over the {limit}-character "
+            "limit for ids; shorten it",
+            {"value": short(value), "length": f"{len(value):,}", "limit": MAX_ID})
     return value
 
 
 def _date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if not isinstance(value, str) or not _DATE.match(value):
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise PydanticCustomError(
             "date", "expected a date written YYYY-MM-DD (e.g. 2025-08-15), got {got}",
             {"got": describe(value)})
@@ -76,10 +102,14 @@ def _when(value: Any) -> date | datetime:
     if isinstance(value, datetime):
         return value
     if isinstance(value, str) and "T" in value:
-        if not _DATETIME.match(value):
+        if _DATETIME_WITHOUT_OFFSET.fullmatch(value):
             raise PydanticCustomError(
                 "when", "'{value}' needs a UTC offset, e.g. 2025-08-15T11:00-08:00 "
                 "(Anchorage in August is UTC-8)", {"value": short(value)})
+        if not _DATETIME.fullmatch(value):
+            raise PydanticCustomError(
+                "when", "'{value}' is not a date and time written as ISO 8601; write "
+                "e.g. 2025-08-15T11:00-08:00", {"value": short(value)})
         try:
             return datetime.fromisoformat(value)
         except ValueError as exc:
@@ -112,11 +142,56 @@ def _text(value: Any) -> str:
     return value
 
 
+def _at_most(limit: int) -> Callable[[Any], str]:
+    """A validator of text of at most `limit` characters."""
+    def validate(value: Any) -> str:
+        text = _text(value)
+        if len(text) > limit:
+            raise _too_long(len(text), limit)
+        return text
+    return validate
+
+
+def _too_long(length: int, limit: int) -> PydanticCustomError:
+    return PydanticCustomError(
+        "text", "text is {length} characters long, over the {limit}-character limit for "
+        "this field; shorten it", {"length": f"{length:,}", "limit": f"{limit:,}"})
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why a Markdown text is beyond what may be rendered quickly and safely, or None."""
+    if len(text) > MAX_MARKDOWN:
+        return str(_too_long(len(text), MAX_MARKDOWN))
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        return (f"text has {brackets:,} '[' characters, over the limit of {MAX_BRACKETS} "
+                "(one or two per link); remove some")
+    # One line needs one anchored match; searching it costs a microsecond per field.
+    if (_NESTED.search(text) if "\n" in text else _NESTED.match(text)) is not None:
+        return (f"lists or quotes are nested more than {MAX_NESTING} levels deep; "
+                "flatten them")
+    return None
+
+
+def _markdown(value: Any) -> str:
+    text = _text(value)
+    problem = markdown_problem(text)
+    if problem is not None:
+        raise PydanticCustomError("markdown", problem, {})
+    return text
+
+
 Slug = Annotated[str, PlainValidator(_slug),
-                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
-Markdown = Annotated[str, PlainValidator(_text),
+                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN,
+                                 "maxLength": MAX_ID})]
+ShortText = Annotated[str, PlainValidator(_at_most(MAX_SHORT_TEXT)),
+                      WithJsonSchema({"type": "string", "minLength": 1,
+                                      "maxLength": MAX_SHORT_TEXT})]
+Text = Annotated[str, PlainValidator(_at_most(MAX_TEXT)),
+                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_TEXT})]
+Markdown = Annotated[str, PlainValidator(_markdown),
                      WithJsonSchema({"type": "string", "minLength": 1,
+                                     "maxLength": MAX_MARKDOWN,
                                      "description": "Inline Markdown allowed"})]
 IsoDate = Annotated[date, PlainValidator(_date), PlainSerializer(date.isoformat, return_type=str),
                     WithJsonSchema({"type": "string", "format": "date"})]
@@ -157,8 +232,8 @@ class Entity(BaseModel):
 
 class Source(Entity):
     id: Slug
-    title: Text
-    publisher: Text | None = None
+    title: ShortText
+    publisher: ShortText | None = None
     url: HttpUrl | None = Field(None, description="http or https only; omit when unknown")
     published: IsoDate | None = None
     kind: Literal["article", "report", "transcript", "interview", "statement"] = "article"
@@ -167,18 +242,18 @@ class Source(Entity):
 
 class Actor(Entity):
     id: Slug
-    name: Text
+    name: ShortText
     kind: Literal["person", "institution", "state", "group"]
-    role: Text | None = None
+    role: ShortText | None = None
     affiliation: Slug | None = Field(None, description="Id of another actor")
-    aliases: list[Text] = []
+    aliases: list[ShortText] = []
     summary: Markdown | None = None
     sources: list[Slug] = []
 
 
 class Issue(Entity):
     id: Slug
-    title: Text
+    title: ShortText
     summary: Markdown
     sources: list[Slug] = []
 
@@ -208,7 +283,7 @@ class Quote(Entity):
 
 class Question(Entity):
     id: Slug
-    question: Text
+    question: ShortText
     status: QuestionStatus
     known: list[Markdown] = Field(description="What we know")
     unknown: list[Markdown] = Field(description="What we don't know")
@@ -222,9 +297,9 @@ class Event(Entity):
     id: Slug
     start: When
     end: When | None = None
-    title: Text
+    title: ShortText
     summary: Markdown
-    place: Text
+    place: ShortText
     actors: list[Slug] = []
     sources: list[Slug] = []
 

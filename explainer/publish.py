@@ -72,7 +72,18 @@ def with_updated_line(markdown: str, updated: date | None) -> str:
     return f"{line}\n\n{markdown}"
 
 
+# The longest file name, in bytes, that common file systems accept.
+MAX_NAME_BYTES = 255
+
+
 def cards(facts: dict[str, PageFacts], site_name: str, cache_dir: Path | None
           ) -> dict[str, bytes]:
-    return {card_path(url): card_bytes(f.title, site_name, f.kicker, cache_dir)
-            for url, f in sorted(facts.items())}
+    """Card path -> PNG of every page. A page whose card file name would be too long to
+    write (nested folders with long names in content/) goes without a card rather than
+    failing the whole build: the card is an extra, the page is not."""
+    drawn = {}
+    for url, f in sorted(facts.items()):
+        path = card_path(url)
+        if len(path.rsplit("/", 1)[-1].encode()) <= MAX_NAME_BYTES:
+            drawn[path] = card_bytes(f.title, site_name, f.kicker, cache_dir)
+    return drawn

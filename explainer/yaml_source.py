@@ -2,10 +2,11 @@
 
 Safe by construction: the document is rebuilt from parser events, so no tag can
 construct an object. Duplicate keys, anchors and aliases, explicit tags, several
-documents, oversized and non-UTF-8 files are errors. Plain scalars follow YAML 1.2's
-core schema, and the YAML 1.1 forms that other tools would still read as booleans,
-sexagesimal numbers or octals (`no`, `on`, `12:30`, `012`) are errors that ask for
-quotes, so a file means the same thing in every editor and parser.
+documents, oversized and non-UTF-8 files, and control characters (raw, or written as a
+YAML escape such as "\\x1b") are errors. Plain scalars follow YAML 1.2's core schema,
+and the YAML 1.1 forms that other tools would still read as booleans, sexagesimal
+numbers or octals (`no`, `on`, `12:30`, `012`) are errors that ask for quotes, so a file
+means the same thing in every editor and parser.
 """
 
 from __future__ import annotations
@@ -26,20 +27,28 @@ MAX_BYTES = 1024 * 1024
 
 Path_ = tuple[int | str, ...]
 
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+# Whole-value patterns, used with fullmatch: `$` alone would also match before a final
+# line break.
+_NULL = re.compile(r"~|null|Null|NULL|")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
          "FALSE": False}
-_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(
-    r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"
+    r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
 )
 # Forms YAML 1.1 parsers (PyYAML's default, many editors) turn into something else.
-_YAML11_BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
-_YAML11_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_YAML11_BOOL = re.compile(r"y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF")
+_YAML11_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _YAML11_OTHER_NUMBER = re.compile(
-    r"^[-+]?(?:0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*_[0-9_]*)$"
-    r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+    r"[-+]?(?:0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*_[0-9_]*)"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
+# Characters no text may hold, though YAML's escapes ("\x1b", "\0", "\r") can write
+# them: C0 controls but tab and line feed, DEL, C1 controls, lone surrogates and
+# U+FFFE/U+FFFF. They would land raw in HTML and make the feed and sitemap invalid XML.
+_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# A key is a field name: no tab or line break either.
+_BAD_IN_KEY = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 # Every plain scalar starting with a letter that is not text in YAML 1.2 or in 1.1.
@@ -306,6 +315,8 @@ class _Builder:
                 continue
             self.index += 1
             key = key_event.value
+            if (found := _BAD_IN_KEY.search(key)) is not None:
+                key = self._without_bad(key_event, key, found, "a key")
             key_path = (*path, key)
             if key in result:
                 first = key_positions[key_path]
@@ -319,8 +330,19 @@ class _Builder:
         self.index += 1
         return result
 
+    def _without_bad(self, event, value: str, found: re.Match[str], where: str) -> str:
+        """An error at the value's start (the parser knows no finer position inside an
+        escaped string), and the value without such characters, so that no later check
+        trips on them a second time."""
+        char = ord(found.group())
+        kind = "control" if char < 0xA0 else "invalid"
+        self._fail(event, f"{kind} character U+{char:04X} in {where}; remove it")
+        return found.re.sub("", value)
+
     def _scalar(self, event, path: Path_, tag) -> Any:
         value = event.value
+        if (found := _BAD_IN_TEXT.search(value)) is not None:
+            value = self._without_bad(event, value, found, "text")
         if tag is not None and tag != "!":
             self._fail(event, f"tag '{tag}' is not allowed; remove it")
             return value
@@ -328,25 +350,25 @@ class _Builder:
             return value
         if value[:1].isalpha() and value not in _RESERVED_WORDS:
             return value  # plain text: the common case, no pattern can match
-        if _NULL.match(value):
+        if _NULL.fullmatch(value):
             return None
         if value in _BOOL:
             return _BOOL[value]
-        if _INT.match(value):
+        if _INT.fullmatch(value):
             if len(value) > 18:
                 self._fail(event, f"number with {len(value)} digits is too long; put it in "
                                   "quotes if it is text")
                 return value
             return int(value)
-        if _FLOAT.match(value):
+        if _FLOAT.fullmatch(value):
             return float(value)
-        if _YAML11_BOOL.match(value):
+        if _YAML11_BOOL.fullmatch(value):
             self._fail(event, f"unquoted '{value}' is read as a boolean by YAML 1.1 tools; "
                               f"write \"{value}\" in quotes for text, or true/false")
-        elif _YAML11_SEXAGESIMAL.match(value):
+        elif _YAML11_SEXAGESIMAL.fullmatch(value):
             self._fail(event, f"unquoted '{value}' is read as a base-60 number by YAML 1.1 "
                               f"tools; write \"{value}\" in quotes")
-        elif _YAML11_OTHER_NUMBER.match(value):
+        elif _YAML11_OTHER_NUMBER.fullmatch(value):
             self._fail(event, f"unquoted '{value}' is read as a number by YAML 1.1 tools; "
                               f"write \"{value}\" in quotes")
         return value

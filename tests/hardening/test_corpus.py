@@ -185,6 +185,13 @@ def many_updates(count: int, summary_length: int) -> str:
                    f"  summary: Update {i} {filler}\n" for i in range(count))
 
 
+U_SUMMARY = "summary: First publication of this explainer, built from the source article."
+CONTROL = "control character U+{0} in text; remove it"
+ID_SPELLING = "id: id '{0}' must be lowercase letters, digits and hyphens, e.g. '{1}'"
+TOO_LONG = ("{field}: text is {length} characters long, over the {limit}-character limit "
+            "for this field; shorten it")
+NEW_ACTOR = "- id: {id}\n  name: {name}\n  kind: person\n"
+
 NEW_EVENT = """\
 - id: hardening-event
   start: {start}
@@ -473,6 +480,83 @@ CASES: list[Case] = [
          lambda root: [f"data/updates.yaml:1:1: error: "
                        f"{SIZE.format((root / U).stat().st_size)}"], max_seconds=2.0),
 
+    # -- characters no text may hold, written as YAML escapes -----------------------------
+    *[Case(f"control-escape-{name}", U,
+           replace(U, U_SUMMARY, f'summary: "First{escape} publication"'), 1,
+           one(U, '"First', message))
+      for name, escape, message in [
+          ("esc", r"\x1b", CONTROL.format("001B")), ("nul", r"\0", CONTROL.format("0000")),
+          ("backspace", r"\x08", CONTROL.format("0008")),
+          ("carriage-return", r"\r", CONTROL.format("000D")),
+          ("del", r"\x7f", CONTROL.format("007F")), ("c1-csi", r"\x9b", CONTROL.format("009B")),
+          ("c1-nel", r"\N", CONTROL.format("0085")),
+          ("noncharacter", r"\uFFFE", "invalid character U+FFFE in text; remove it"),
+      ]],
+    Case("control-escape-in-an-id", U,
+         replace(U, "- id: first-publication", r'- id: "first-publication\x1b"'), 1,
+         one(U, '"first-publication', CONTROL.format("001B"))),
+    Case("control-escape-in-a-key", U, replace(U, "  kind: addition", r'  "ki\x1bnd": addition'),
+         1, one(U, '"ki', "control character U+001B in a key; remove it")),
+    Case("line-feed-in-a-key", U, replace(U, "  kind: addition", r'  "kind\n": addition'), 1,
+         one(U, '"kind', "control character U+000A in a key; remove it")),
+    Case("tab-and-line-feed-escapes-are-fine", U,
+         replace(U, U_SUMMARY, r'summary: "First\tpublication\nof this explainer."'), 0,
+         nothing),
+
+    # -- a line feed at the end of an id, date or time --------------------------------
+    Case("id-with-trailing-line-feed", U,
+         replace(U, "- id: first-publication", r'- id: "first-publication\n"'), 1,
+         one(U, '"first-publication', ID_SPELLING.format(r"first-publication\n",
+                                                          "first-publication"))),
+    Case("second-actor-id-with-trailing-line-feed", A,
+         append(A, NEW_ACTOR.format(id=r'"trump\n"', name="Another Trump")), 1,
+         one(A, r'"trump\n"', ID_SPELLING.format(r"trump\n", "trump"))),
+    Case("date-with-trailing-line-feed", U,
+         replace(U, 'date: "2026-11-29"', r'date: "2026-11-29\n"'), 1,
+         one(U, r'"2026-11-29\n"', r"date: expected a date written YYYY-MM-DD (e.g. "
+             r"2025-08-15), got '2026-11-29\n'")),
+    Case("time-with-trailing-line-feed", E,
+         append(E, NEW_EVENT.format(start=r'"2025-08-15T11:00-08:00\n"')), 1,
+         one(E, r'"2025-08-15T11:00-08:00\n"', r"start: '2025-08-15T11:00-08:00\n' is not a "
+             "date and time written as ISO 8601; write e.g. 2025-08-15T11:00-08:00")),
+
+    # -- lengths: ids name files, names go on cards, Markdown must render fast ----------
+    Case("id-too-long-for-a-file-name", U,
+         replace(U, "- id: first-publication", "- id: " + "a" * 263), 1,
+         one(U, "a" * 263, f"id: id '{'a' * 59}…' is 263 characters long, over the "
+             "64-character limit for ids; shorten it")),
+    Case("id-at-the-length-limit-is-fine", U,
+         replace(U, "- id: first-publication", "- id: " + "a" * 64), 0, nothing),
+    Case("actor-name-of-a-million-characters", A,
+         append(A, NEW_ACTOR.format(id="long-name", name="x" * 1_000_001)), 1,
+         one(A, "name: xxx", TOO_LONG.format(field="name", length="1,000,001", limit="500"),
+             offset=6), max_seconds=5.0),
+    Case("source-publisher-too-long", S,
+         replace(S, "  kind: article\n", "  kind: article\n  publisher: " + "p" * 501 + "\n"),
+         1, one(S, "publisher: ppp", TOO_LONG.format(field="publisher", length="501",
+                                                     limit="500"), offset=11)),
+    Case("correction-text-too-long", U,
+         replace(U, "  kind: addition\n",
+                 "  kind: correction\n  corrected: " + "c" * 5_001 + "\n"), 1,
+         one(U, "corrected: ccc", TOO_LONG.format(field="corrected", length="5,001",
+                                                  limit="5,000"), offset=11)),
+    Case("markdown-twenty-thousand-brackets", U,
+         replace(U, U_SUMMARY, 'summary: "' + "[" * 20_000 + '"'), 1,
+         one(U, '"[[[', TOO_LONG.format(field="summary", length="20,000", limit="5,000")),
+         max_seconds=5.0),
+    Case("markdown-too-many-brackets", U,
+         replace(U, U_SUMMARY, 'summary: "' + "see [" * 31 + '"'), 1,
+         one(U, '"see [', "summary: text has 31 '[' characters, over the limit of 30 (one or "
+             "two per link); remove some")),
+    Case("markdown-lists-nested-too-deep", U,
+         replace(U, U_SUMMARY, 'summary: "' + "+ " * 600 + 'x"'), 1,
+         one(U, '"+ +', "summary: lists or quotes are nested more than 10 levels deep; "
+             "flatten them")),
+    Case("markdown-in-a-list-nested-too-deep", "data/questions.yaml",
+         replace("data/questions.yaml", "  known:\n    - ", "  known:\n    - " + "1. " * 11),
+         1, one("data/questions.yaml", "1. 1. ", "known.0: lists or quotes are nested more "
+                "than 10 levels deep; flatten them")),
+
     # -- one mistake, one line: no cascade into content/ or other files ------------------
     Case("no-cascade-syntax-error-into-content", ISS,
          replace(ISS, "title: Ceasefire in Ukraine", "title: Ceasefire: Ukraine"), 1,
@@ -596,7 +680,8 @@ def test_corpus_covers_every_class() -> None:
                  "unknown-field", "date-", "time-", "dangling", "duplicate-id",
                  "unknown-issue", "empty-file", "single-scalar", "list-where", "binary",
                  "bom", "crlf", "five-mib", "ten-thousand", "md-unknown-id", "md-inline-block",
-                 "md-unknown-kind"):
+                 "md-unknown-kind", "control-escape", "trailing-line-feed", "id-too-long",
+                 "million-characters", "markdown-twenty-thousand-brackets"):
         assert word in names, word
 
 
