@@ -11,9 +11,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
+import markdown as markdown_lib
 from markupsafe import Markup, escape
 
 from .dataset import Dataset, sources_of
@@ -21,7 +23,7 @@ from .diagnostics import Diagnostic, ExplainerError
 from .markup import inert_in_markdown, markdown_text, render_markdown
 from .models import QUESTION_STATUSES, STANCES, Entity, Quote
 from .references import BLOCK_KINDS, LINK_KINDS, Reference, check_reference, find_references
-from .urls import anchor, entity_url, relative
+from .urls import anchor, entity_url, page_heading_id, relative
 
 TEMPLATE_DIR = "explainer"  # inside the theme's custom_dir (overrides/)
 
@@ -104,11 +106,7 @@ class Renderer:
         return "\n".join(line for line in html.splitlines() if line.strip())
 
     def label_of(self, kind: str, entity_id: str) -> str:
-        entity = self.dataset.resolve(kind, entity_id)
-        for attribute in ("name", "title", "question", "text"):
-            if entity is not None and hasattr(entity, attribute):
-                return getattr(entity, attribute)
-        return entity_id
+        return entity_label(self.dataset, kind, entity_id)
 
     # -- references inside hand-written Markdown ----------------------------------------
 
@@ -131,9 +129,10 @@ class Renderer:
         for index, refs in by_line.items():
             line = lines[index]
             for ref in sorted(refs, key=lambda r: r.start, reverse=True):
-                replacement = (f"\n{self.block(ref, page_url)}\n" if ref.kind in BLOCK_KINDS
-                               else self.inline_link(ref, page_url))
-                line = line[: ref.start] + replacement + line[ref.end:]
+                if ref.kind in BLOCK_KINDS:  # alone on its line: the line becomes the block
+                    line = _block_lines(self.block(ref, page_url), ref.indent)
+                else:
+                    line = line[: ref.start] + self.inline_link(ref, page_url) + line[ref.end:]
             lines[index] = line
         return "\n".join(lines)
 
@@ -196,11 +195,14 @@ class Renderer:
 
     def _page(self, url: str, title: str, template: str, updated: date | None,
               description: str = "", **context) -> GeneratedPage:
-        entity = context.get("actor") or context.get("issue")
-        heading_id = entity.id if entity is not None else url.strip("/").split("/")[-1]
-        body = self.render(template, url, title=title, updated=updated, **context)
         actor = context.get("actor")
         issue = context.get("issue")
+        heading_id = url.strip("/").split("/")[-1]
+        if actor is not None:
+            heading_id = page_heading_id("actor", actor.id)
+        elif issue is not None:
+            heading_id = page_heading_id("issue", issue.id)
+        body = self.render(template, url, title=title, updated=updated, **context)
         if actor is not None:
             description = description or _plain_summary(actor.summary or actor.role or "")
             actors = (actor.id,)
@@ -219,6 +221,97 @@ class Renderer:
         ) + "---\n\n" + f"# {markdown_text(title)} {{ #{heading_id} }}\n\n" + body + "\n"
         return GeneratedPage(f"{url}index.md", url, title, markdown, updated, description,
                              actors, actor.id if actor is not None else None)
+
+
+def entity_label(dataset: Dataset, kind: str, entity_id: str) -> str:
+    """What a link to an entity shows: its name, title, question or text, else its id."""
+    entity = dataset.resolve(kind, entity_id)
+    for attribute in ("name", "title", "question", "text"):
+        if entity is not None and hasattr(entity, attribute):
+            return getattr(entity, attribute)
+    return entity_id
+
+
+# Typography as the site's Markdown sets it (smarty); attr_list takes off `{ #id }`.
+_HEADING_MARKDOWN = markdown_lib.Markdown(extensions=["attr_list", "smarty"])
+_HEADING_MARKS = re.compile(r"^[ ]{0,3}#+")
+
+
+def plain_heading(heading: str, dataset: Dataset) -> str:
+    """The text a reader sees for a heading written in Markdown, e.g.
+    '# How [[actor:putin|Putin]] set the *stage*' -> 'How Putin set the stage':
+    references become their label or the entity's name, inline Markdown its text,
+    entities and escapes characters. The leading '#' may be left out."""
+    line = "# " + _HEADING_MARKS.sub("", " ".join(heading.split("\n")).strip()).strip()
+    every_kind = {**LINK_KINDS, **BLOCK_KINDS}
+    for ref in reversed(find_references(line)):
+        if ref.kind in every_kind and ref.ids:
+            label = ref.label or entity_label(dataset, every_kind[ref.kind], ref.ids[0])
+            line = line[: ref.start] + markdown_text(label) + line[ref.end:]
+    html = _HEADING_MARKDOWN.reset().convert(line)
+    return " ".join(_TextOf.read(html).split())
+
+
+class _TextOf(HTMLParser):
+    """The text of some HTML, character references resolved, comments left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+    @classmethod
+    def read(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return "".join(parser.chunks)
+
+
+def _block_lines(html: str, indent: str) -> str:
+    """A block replacing the line of its reference, set off by blank lines. In a list item
+    or an admonition it is indented to stay inside, and made inert: there Markdown reads it
+    as a paragraph with inline HTML rather than as a raw block."""
+    if indent:
+        html = "\n".join(indent + line.rstrip() for line in _inert_html(html).split("\n"))
+    return f"\n{html}\n"
+
+
+# A tag; quoted attribute values may hold '>'.
+_TAG = re.compile(r"""<[^<>"']*(?:(?:"[^"]*"|'[^']*')[^<>"']*)*>""")
+_QUOTED = re.compile(r"""("[^"]*"|'[^']*')""")
+# A character reference, kept, or a character some Markdown rule (inline, smarty, or one
+# that starts a block at the start of a line) could act on.
+_ENTITY_OR_ACTIVE = re.compile(
+    r"""(&(?:#[0-9]+|#x[0-9a-fA-F]+|\w+);)|[\\`*_{}\[\]()#+\-.!<>|~:="']""")
+# In an attribute value only the rules that run before a tag is set aside could act:
+# code spans, escapes, links and images, autolinks.
+_ENTITY_OR_ACTIVE_IN_VALUE = re.compile(r"""(&(?:#[0-9]+|#x[0-9a-fA-F]+|\w+);)|[\\`\[\]()!<>]""")
+
+
+def _inert_html(html: str) -> str:
+    """HTML that Markdown leaves as it is when it reads it as inline HTML: every character
+    it could act on, in text and attribute values, written as a character reference."""
+    pieces, done = [], 0
+    for tag in _TAG.finditer(html):
+        pieces += [_inert_text(html[done: tag.start()]), _QUOTED.sub(_inert_value, tag.group(0))]
+        done = tag.end()
+    return "".join([*pieces, _inert_text(html[done:])])
+
+
+def _inert_value(quoted: re.Match[str]) -> str:
+    value = quoted.group(0)
+    return value[0] + _as_references(_ENTITY_OR_ACTIVE_IN_VALUE, value[1:-1]) + value[-1]
+
+
+def _inert_text(text: str) -> str:
+    return _as_references(_ENTITY_OR_ACTIVE, text)
+
+
+def _as_references(active: re.Pattern[str], text: str) -> str:
+    return active.sub(lambda m: m.group(1) or f"&#{ord(m.group(0))};", text)
 
 
 def _plain_summary(markdown_text: str) -> str:

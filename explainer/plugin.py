@@ -25,7 +25,14 @@ from .diagnostics import Diagnostic, ExplainerError
 from .export import export_files
 from .feed import FEED_PATH, atom_feed
 from .files import tree_problems
-from .pages import GeneratedPage, Renderer, Section, collect_mentions, template_cache
+from .pages import (
+    GeneratedPage,
+    Renderer,
+    Section,
+    collect_mentions,
+    plain_heading,
+    template_cache,
+)
 from .project import (
     collision_problem,
     generated_page_urls,
@@ -150,7 +157,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             references = find_references(body, first_line)
             for ref in references:
                 problems += check_reference(ref, self.dataset, shown)
-            title = meta.get("title") or _first_heading(body) or file.name
+            heading = _first_heading(body)
+            title = (meta.get("title")
+                     or (plain_heading(heading, self.dataset) if heading else None)
+                     or file.name)
             sections.append(Section(file.src_uri, url, str(title), references,
                                     str(meta.get("description") or "")))
         return sections, problems

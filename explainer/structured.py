@@ -13,6 +13,7 @@ from typing import Any
 
 from .dataset import Dataset
 from .models import Actor, Quote
+from .urls import page_heading_id
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def page_meta(*, dataset: Dataset, site_name: str, site_url: str, page_url: str,
 def _actor_entity(dataset: Dataset, actor_id: str, canonical: str) -> dict:
     actor = dataset.actors[actor_id]
     thing = _actor_thing(actor, canonical)
-    thing["@id"] = canonical + "#" + actor.id
+    thing["@id"] = canonical + "#" + page_heading_id("actor", actor.id)
     if actor.role and actor.kind == "person":
         thing["jobTitle"] = actor.role
     elif actor.role:
@@ -124,7 +125,7 @@ def _quotation(dataset: Dataset, quote: Quote, canonical: str, site_url: str) ->
         "@type": "Quotation",
         "@id": f"{canonical}#quote-{quote.id}",
         "text": quote.text,
-        "creator": {"@id": f"{canonical}#{quote.actor}"},
+        "creator": {"@id": f"{canonical}#{page_heading_id('actor', quote.actor)}"},
         "isBasedOn": based_on,
     }
     if quote.date:

@@ -27,6 +27,12 @@ def anchor(kind: str, entity_id: str) -> str:
     return f"{ANCHOR_PREFIX[kind]}-{entity_id}"
 
 
+def page_heading_id(kind: str, entity_id: str) -> str:
+    """The id of the heading of an actor's or issue's own page ('actor-putin'): prefixed,
+    so that no id can make it equal one of the page's section ids ('quotes')."""
+    return f"{kind}-{entity_id}"
+
+
 def entity_url(kind: str, entity_id: str, owner: str | None = None) -> str:
     """Site-relative URL ('actors/putin/', 'questions/#question-territory').
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from explainer.references import find_references
-from explainer.urls import anchor
+from explainer.urls import anchor, page_heading_id
 
 from .conftest import REPO, copy_project, line_of, replace_in, run_cli
 from .sitehtml import ParsedPage, parse_site, resolve, unescape
@@ -54,7 +54,7 @@ def pages(site: Path) -> dict[str, ParsedPage]:
 def test_every_actor_and_issue_has_a_page(pages) -> None:
     for actor in data("actors"):
         page = pages[f"actors/{actor['id']}/"]
-        assert actor["id"] in page.ids
+        assert page_heading_id("actor", actor["id"]) in page.ids
         assert unescape(actor["name"]) in page.text
     for issue in data("issues"):
         page = pages[f"issues/{issue['id']}/"]

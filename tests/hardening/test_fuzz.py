@@ -170,7 +170,8 @@ def test_fuzz_markdown_references(real_dataset, text: str, first_line: int) -> N
             assert first_line <= ref.line < first_line + len(lines), ref
             line = lines[ref.line - first_line]
             assert ref.column == ref.start + 1, ref
-            assert line[ref.start:ref.start + 2] == "[[" and line[:ref.end].endswith("]]"), ref
+            assert line[ref.start:ref.start + 2] == "[[", ref
+            assert ref.problem is not None or line[:ref.end].endswith("]]"), ref
             for diagnostic in check_reference(ref, real_dataset, "content/x.md"):
                 assert (diagnostic.line, diagnostic.column) == (ref.line, ref.column)
                 assert "\n" not in diagnostic.message, diagnostic
@@ -181,7 +182,9 @@ def test_reference_parser_is_not_cubic_on_long_whitespace() -> None:
     paste) must not stall the check: the regex may not backtrack cubically."""
     text = "[[actor:" + " " * 5000
     with time_limit(3.0, "find_references on '[[actor:' + 5000 spaces"):
-        assert find_references(text) == []
+        found = find_references(text)
+    assert len(found) == 1 and (found[0].problem or "").startswith(
+        "unclosed reference '[[actor:"), found
 
 
 def test_check_does_not_stall_on_unclosed_reference(tmp_path: Path) -> None:
@@ -193,7 +196,8 @@ def test_check_does_not_stall_on_unclosed_reference(tmp_path: Path) -> None:
     with time_limit(5.0, "check with an unclosed [[actor: and 4000 spaces"), \
             contextlib.redirect_stderr(err):
         status = main(["--root", str(root), "check"])
-    assert status == 0, err.getvalue()
+    assert status == 1, err.getvalue()
+    assert ": error: unclosed reference '[[actor: " in err.getvalue().splitlines()[0]
 
 
 def test_fuzz_inputs_are_restored(fuzz_root: Path) -> None:
