@@ -1,4 +1,4 @@
-"""The command line behind build.py: check, build, serve, test."""
+"""The command line behind build.py: check, build, serve, changes, test."""
 
 from __future__ import annotations
 
@@ -23,13 +23,29 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=("text", "github"), default="text",
                          help="'github' prints GitHub Actions annotations")
 
-    common(commands.add_parser("check", help="validate data and content, write nothing"))
+    check = commands.add_parser("check", help="validate data and content, write nothing")
+    common(check)
+    check.add_argument(
+        "--since", metavar="REV", default=None,
+        help="also fail (exit 1) when a fact published at git revision REV changed in "
+             "substance or was removed with no entry in data/updates.yaml, added since REV, "
+             "that touches it; exit 2 when REV cannot be read (no git repository, unknown "
+             "revision)")
     build = commands.add_parser("build", help="validate and build the site into site/")
     common(build)
     build.add_argument("--site-dir", type=Path, default=None, help="output folder (site/)")
     serve = commands.add_parser("serve", help="live preview with reload")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     commands.add_parser("schemas", help="regenerate schemas/ from the models")
+    changes = commands.add_parser(
+        "changes", help="list the facts changed since a git revision; --draft appends an "
+                        "entry for them to data/updates.yaml")
+    changes.add_argument("--since", metavar="REV", default=None,
+                         help="git revision to compare with (default: HEAD); exit 2 when it "
+                              "cannot be read")
+    changes.add_argument("--draft", action="store_true",
+                         help="append a ready-to-edit entry touching every added, changed "
+                              "and removed fact to data/updates.yaml")
     commands.add_parser("test", help="run the whole test suite (pytest arguments follow)")
     return parser
 
@@ -40,18 +56,70 @@ def print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
               file=sys.stderr)
 
 
-def run_check(root: Path, strict: bool, fmt: str) -> int:
+def _since_problem(since: str, reason: str) -> int:
+    print(f"error: --since {since}: {reason}", file=sys.stderr)
+    return 2
+
+
+def run_check(root: Path, strict: bool, fmt: str, since: str | None = None) -> int:
     from .project import check_project
 
     started = time.perf_counter()
+    gated: list[Diagnostic] = []
+    if since is not None:
+        from .gate import RevisionError, compare, gate_diagnostics
+
+        try:
+            gated = gate_diagnostics(compare(root, since))
+        except RevisionError as exc:
+            return _since_problem(since, str(exc))
     report = check_project(root)
-    diagnostics = apply_strict(report.diagnostics, strict)
+    diagnostics = apply_strict([*report.diagnostics, *gated], strict)
     print_diagnostics(diagnostics, fmt)
     elapsed = time.perf_counter() - started
     print(report.summary_line(), file=sys.stderr)
     print(report.coverage_line(), file=sys.stderr)
     print(f"{count_line(diagnostics)} ({elapsed * 1000:.0f} ms)", file=sys.stderr)
     return 1 if any(d.severity == "error" for d in diagnostics) else 0
+
+
+def run_changes(root: Path, since: str | None, write_draft: bool) -> int:
+    from .gate import (
+        DEFAULT_SINCE,
+        DraftError,
+        RevisionError,
+        append_draft,
+        change_lines,
+        compare,
+        draft,
+    )
+
+    since = since or DEFAULT_SINCE
+    try:
+        comparison = compare(root, since)
+    except RevisionError as exc:
+        return _since_problem(since, str(exc))
+    if not write_draft:
+        for line in change_lines(comparison):
+            print(line, file=sys.stderr)
+        count = len(comparison.changes)
+        print(f"{count} changed {'fact' if count == 1 else 'facts'} since {since}",
+              file=sys.stderr)
+        return 0
+    entry = draft(comparison)
+    if entry is None:
+        print(f"no fact changed since {since} that needs a new entry; nothing written",
+              file=sys.stderr)
+        return 0
+    try:
+        written = append_draft(comparison, entry)
+    except DraftError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"appended to {comparison.shown('updates')} (say what changed in its summary):",
+          file=sys.stderr)
+    print(written, end="", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +139,9 @@ def _run(argv: list[str]) -> int:
     root = (args.root or ROOT).resolve()
     command = args.command or "build"
     if command == "check":
-        return run_check(root, args.strict, args.format)
+        return run_check(root, args.strict, args.format, args.since)
+    if command == "changes":
+        return run_changes(root, args.since, args.draft)
     if command == "build":
         from .site_build import build_site
 

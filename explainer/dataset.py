@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -140,8 +141,15 @@ class _Entry:
         self.loaded.error((self.index, *field_path), message, severity=severity)
 
 
-def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, list[Diagnostic]]:
-    """Load data/*.yaml. Returns what validated plus every diagnostic, sorted."""
+Retired = Callable[[], frozenset[tuple[str, str]]]
+
+
+def load_dataset(data_dir: Path, root: Path | None = None,
+                 retired: Retired | None = None) -> tuple[Dataset, list[Diagnostic]]:
+    """Load data/*.yaml. Returns what validated plus every diagnostic, sorted.
+
+    `retired` names the (kind, id) of facts that were published and later removed, so
+    the change log may still touch them; it is asked only if some touch is unknown."""
     root = root or data_dir.parent
     dataset = Dataset()
     entries: list[_Entry] = []
@@ -166,7 +174,7 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
         files.append(loaded)
         entries.extend(_validate_file(kind, model, loaded, broken))
     _index(dataset, entries)
-    _check_references(dataset, entries)
+    _check_references(dataset, entries, retired or (lambda: frozenset()))
     for loaded in files:
         diagnostics.extend(loaded.diagnostics)
     return dataset, sorted(set(diagnostics))
@@ -268,7 +276,7 @@ _REFERENCE_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-def _check_references(dataset: Dataset, entries: list[_Entry]) -> None:
+def _check_references(dataset: Dataset, entries: list[_Entry], retired: Retired) -> None:
     referenced: set[tuple[str, str]] = set()
 
     known_broken = dataset.is_broken
@@ -291,7 +299,7 @@ def _check_references(dataset: Dataset, entries: list[_Entry]) -> None:
         if entry.kind == "positions":
             _check_position_quotes(dataset, entry)
         if entry.kind == "updates":
-            _check_touches(dataset, entry, referenced, known_broken)
+            _check_touches(dataset, entry, referenced, known_broken, retired)
         if entry.kind in ("positions", "events", "issues") and not sources_of(entity):
             entry.error((), f"{entry.kind[:-1]} '{entity.id}' cites no source; add "
                         "'sources:' with at least one source id", severity="warning")
@@ -318,7 +326,8 @@ def _check_position_quotes(dataset: Dataset, entry: _Entry) -> None:
                         f"not '{position.actor}'; cite a quote of this actor")
 
 
-def _check_touches(dataset: Dataset, entry: _Entry, referenced: set, known_broken) -> None:
+def _check_touches(dataset: Dataset, entry: _Entry, referenced: set, known_broken,
+                   retired: Retired) -> None:
     update: Update = entry.entity  # type: ignore[assignment]
     for index, ref in enumerate(update.touches):
         kind_name, _, target_id = ref.partition(":")
@@ -328,7 +337,8 @@ def _check_touches(dataset: Dataset, entry: _Entry, referenced: set, known_broke
             continue
         table = dataset.table(REF_KINDS[kind_name])
         referenced.add((REF_KINDS[kind_name], target_id))
-        if target_id not in table and not known_broken(REF_KINDS[kind_name], target_id):
+        if target_id not in table and not known_broken(REF_KINDS[kind_name], target_id) \
+                and (REF_KINDS[kind_name], target_id) not in retired():
             entry.error(("touches", index), f"unknown {kind_name} '{short(target_id)}'"
                         f"{did_you_mean(target_id, table)}")
 

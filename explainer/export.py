@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 
 from .dataset import Dataset
+from .dates import FactDates
 from .markup import render_markdown
 from .models import KINDS
 from .schemas import schema_texts
@@ -21,10 +22,17 @@ def _json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def records(dataset: Dataset, kind: str) -> list[dict]:
+def records(dataset: Dataset, kind: str, dates: FactDates | None = None) -> list[dict]:
+    """Each entity as the data has it, plus when it was first published and last
+    changed (from git, else `as_of`)."""
     rows = []
     for entity in dataset.table(kind).values():
         row = entity.model_dump(mode="json", exclude_none=True)
+        if dates is not None:
+            for name, day in (("published", dates.published(entity)),
+                              ("modified", dates.modified(entity))):
+                if day is not None:
+                    row[name] = day.isoformat()
         rows.append(row)
     return rows
 
@@ -91,18 +99,21 @@ def timeline_js(dataset: Dataset, headline: str) -> dict:
     return {"title": {"text": {"headline": html.escape(headline)}}, "events": events}
 
 
-def export_files(dataset: Dataset, site_name: str) -> dict[str, bytes]:
+def export_files(dataset: Dataset, site_name: str,
+                 dates: FactDates | None = None) -> dict[str, bytes]:
     """Site-relative path -> bytes of every open data file."""
+    dates = dates or FactDates()
     files: dict[str, bytes] = {}
     everything = {}
     for kind in KINDS:
-        rows = records(dataset, kind)
+        rows = records(dataset, kind, dates)
         everything[kind] = rows
         files[f"{DATA_DIR}/{kind}.json"] = _json(rows)
     files[f"{DATA_DIR}/all.json"] = _json(everything)
     for kind, columns in CSV_COLUMNS.items():
         files[f"{DATA_DIR}/{kind}.csv"] = _csv(everything[kind], columns)
-    for name, text in schema_texts().items():
+    files[f"{DATA_DIR}/history.json"] = _json([c.as_json() for c in dates.history.changes])
+    for name, text in schema_texts(exported=True).items():
         files[f"{DATA_DIR}/schemas/{name}"] = text.encode()
     files[f"{DATA_DIR}/timeline.json"] = _json(timeline_js(dataset, site_name))
     return files

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC
 from xml.etree import ElementTree as ET
 
+from .changelog import change_html, update_changes
 from .dataset import Dataset
-from .markup import render_markdown
+from .dates import FactDates
+from .markup import first_sentence, render_markdown
+from .models import Update
+from .pages import entity_label
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "changes/feed.xml"
 
 
-def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str) -> bytes:
+def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str,
+              dates: FactDates | None = None) -> bytes:
+    """Newest first; each entry titled by its summary's first sentence and listing the
+    fact-level changes it stands for (before → after) when the history is known."""
+    dates = dates or FactDates()
+    changes = update_changes(dataset, dates.history)
     base = site_url.rstrip("/") + "/"
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -30,26 +40,39 @@ def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str) -
     add(feed, "id", base + FEED_PATH)
     add(feed, "link", href=base + FEED_PATH, rel="self")
     add(feed, "link", href=base + "changes/", rel="alternate")
-    add(feed, "updated", f"{updates[0].date.isoformat()}T00:00:00Z" if updates
-        else "1970-01-01T00:00:00Z")
+    stamps = {update.id: _stamp(update, dates) for update in updates}
+    add(feed, "updated", max(stamps.values(), default="1970-01-01T00:00:00Z"))
     add(add(feed, "author"), "name", author)
     for update in updates:
         entry = add(feed, "entry")
-        label = "Correction" if update.kind == "correction" else update.kind.capitalize()
-        add(entry, "title", f"{label}, {update.date.isoformat()}")
+        title = first_sentence(update.summary)
+        add(entry, "title", f"Correction: {title}" if update.kind == "correction" else title)
         add(entry, "id", f"{base}changes/#update-{update.id}")
         add(entry, "link", href=f"{base}changes/#update-{update.id}", rel="alternate")
-        add(entry, "updated", f"{update.date.isoformat()}T00:00:00Z")
+        add(entry, "updated", stamps[update.id])
         # HTML carried as text (type="html"): escaped here for HTML, then by ElementTree
         # for XML, so a reader unescapes it twice and shows exactly what the data says.
         summary = str(render_markdown(update.summary, inline=False))
         if update.corrected:
             summary += ("<p>Correction: an earlier version said "
-                        f"{html.escape(update.corrected)}</p>")
+                        f"<del>{html.escape(update.corrected)}</del></p>")
+        listed = changes.get(update.id, [])
+        if listed:
+            summary += "<ul>" + "".join(
+                f"<li>{html.escape(entity_label(dataset, c.kind, c.key))}: {change_html(c)}</li>"
+                for c in listed) + "</ul>"
         add(entry, "content", summary, type="html")
         for ref in update.touches:
             add(entry, "category", term=ref)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _stamp(update: Update, dates: FactDates) -> str:
+    """When the entry was published: its commit, else the date it gives."""
+    added = [c.when for c in dates.changes(update) if c.action == "added"]
+    if added:
+        return added[0].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{update.date.isoformat()}T00:00:00Z"
 
 
 # Characters XML 1.0 forbids even as character references: C0 controls other than tab,

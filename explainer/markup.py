@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 
 import markdown as markdown_lib
 import nh3
@@ -75,3 +76,19 @@ def inert_in_markdown(value: str) -> str:
 
 
 _MARKDOWN_ACTIVE = set("\\`*_{}[]()#+-.!<>|~:")
+
+
+def plain_summary(markdown_text: str, limit: int = 200) -> str:
+    """A one-line plain-text description from a Markdown summary."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"[*_`]", "", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rsplit(" ", 1)[0] + "…"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+
+
+def first_sentence(markdown_text: str) -> str:
+    """The first sentence of a Markdown summary, as plain text: a headline for a feed."""
+    return _SENTENCE_END.split(plain_summary(markdown_text, 300), maxsplit=1)[0]

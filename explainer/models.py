@@ -202,8 +202,9 @@ When = Annotated[date | datetime, PlainValidator(_when),
 HttpUrl = Annotated[str, PlainValidator(_http_url),
                     WithJsonSchema({"type": "string", "format": "uri",
                                     "pattern": "^https?://"})]
+# kind:id; a position's id is actor--issue.
 Ref = Annotated[str, WithJsonSchema({"type": "string",
-                                     "pattern": r"^[a-z]+:[a-z0-9]+(?:-[a-z0-9]+)*$"})]
+                                     "pattern": r"^[a-z]+:[a-z0-9]+(?:--?[a-z0-9]+)*$"})]
 
 STANCES: dict[str, str] = {
     "supports": "Supports",

@@ -18,10 +18,12 @@ import jinja2
 import markdown as markdown_lib
 from markupsafe import Markup, escape
 
+from .changelog import change_html, update_changes
 from .dataset import Dataset, sources_of
+from .dates import FactDates
 from .diagnostics import Diagnostic, ExplainerError
-from .markup import inert_in_markdown, markdown_text, render_markdown
-from .models import QUESTION_STATUSES, STANCES, Entity, Quote
+from .markup import inert_in_markdown, markdown_text, plain_summary, render_markdown
+from .models import KINDS, QUESTION_STATUSES, STANCES, Entity, Quote
 from .references import BLOCK_KINDS, LINK_KINDS, Reference, check_reference, find_references
 from .urls import anchor, entity_url, page_heading_id, relative
 
@@ -46,6 +48,7 @@ class GeneratedPage:
     description: str = ""
     actors: tuple[str, ...] = ()  # actors the page shows, for structured data
     actor_id: str | None = None  # the actor a per-actor page is about
+    published: date | None = None
 
 
 @dataclass
@@ -64,8 +67,9 @@ class Renderer:
 
     def __init__(self, dataset: Dataset, template_root: Path,
                  mentions: dict[tuple[str, str], list[Mention]] | None = None,
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, dates: FactDates | None = None):
         self.dataset = dataset
+        self.dates = dates or FactDates()
         self.mentions = mentions or {}
         self.env = jinja2.Environment(
             bytecode_cache=template_cache(cache_dir),
@@ -84,6 +88,9 @@ class Renderer:
         self.env.globals.update(
             ds=dataset, STANCES=STANCES, STATUSES=QUESTION_STATUSES, anchor=anchor,
             sources_of=sources_of, label_of=self.label_of, mentions=self.mentions,
+            dates=self.dates, fact_attrs=self.dates.fact_attrs, dateline=dateline,
+            change_html=change_html,
+            update_diffs=update_changes(dataset, self.dates.history),
         )
 
     def render(self, template: str, page_url: str, **context) -> str:
@@ -99,9 +106,19 @@ class Renderer:
         def page_link(url: str) -> str:
             return relative(url, page_url)
 
+        def fact_link(kind: str, key: str) -> Markup:
+            """A link to a fact by kind and key; plain text once it no longer exists."""
+            entity = self.dataset.resolve(kind, key)
+            label = entity_label(self.dataset, kind, key)
+            if entity is None:
+                return Markup("{}").format(label)
+            owner = (getattr(entity, "actor", None) if kind == "quotes"
+                     else getattr(entity, "issue", None) if kind == "positions" else None)
+            return Markup('<a href="{}">{}</a>').format(link(kind, key, owner), label)
+
         html = self.env.get_template(template).render(
             page_url=page_url, link=link, quote_link=quote_link, position_link=position_link,
-            page_link=page_link, **context)
+            page_link=page_link, fact_link=fact_link, **context)
         # A blank line would end Markdown's raw HTML block early.
         return "\n".join(line for line in html.splitlines() if line.strip())
 
@@ -162,39 +179,44 @@ class Renderer:
     def pages(self) -> list[GeneratedPage]:
         ds = self.dataset
         pages = [
-            self._page("actors/", "Who's who", "actors.html", _latest(ds.actors.values())),
+            self._page("actors/", "Who's who", "actors.html", ds.actors.values()),
             self._page("issues/", "Where they stand", "issues.html",
-                       _latest([*ds.issues.values(), *ds.positions.values()])),
-            self._page("questions/", "Open questions", "questions.html",
-                       _latest(ds.questions.values())),
-            self._page("timeline/", "Timeline", "timeline.html", _latest(ds.events.values())),
-            self._page("sources/", "Sources", "sources.html", _latest(ds.sources.values())),
-            self._page("changes/", "What changed", "changes.html",
-                       max((u.date for u in ds.updates.values()), default=None)),
+                       [*ds.issues.values(), *ds.positions.values()]),
+            self._page("questions/", "Open questions", "questions.html", ds.questions.values()),
+            self._page("timeline/", "Timeline", "timeline.html", ds.events.values()),
+            self._page("sources/", "Sources", "sources.html", ds.sources.values()),
+            self._page("changes/", "What changed", "changes.html", ds.updates.values()),
         ]
         for actor in ds.actors.values():
             shown = [actor, *ds.positions_by_actor.get(actor.id, []),
-                     *ds.quotes_by_actor.get(actor.id, [])]
+                     *ds.quotes_by_actor.get(actor.id, []),
+                     *ds.events_by_actor.get(actor.id, []),
+                     *ds.questions_by_actor.get(actor.id, []),
+                     *ds.members_by_affiliation.get(actor.id, [])]
             pages.append(self._page(entity_url("actors", actor.id), actor.name, "actor.html",
-                                    _latest(shown), actor=actor))
+                                    shown, actor=actor))
         for issue in ds.issues.values():
-            shown = [issue, *ds.positions_by_issue.get(issue.id, [])]
+            shown = [issue, *ds.positions_by_issue.get(issue.id, []),
+                     *ds.questions_by_issue.get(issue.id, [])]
             pages.append(self._page(entity_url("issues", issue.id), issue.title, "issue.html",
-                                    _latest(shown), issue=issue))
+                                    shown, issue=issue))
         return pages
 
     def data_page(self, files: dict[str, bytes], *, licence: str, publisher: str,
                   site_name: str) -> GeneratedPage:
         listing = [(path, _describe_export(path), _size(len(content)))
                    for path, content in sorted(files.items())]
-        updated = max((u.date for u in self.dataset.updates.values()), default=None)
-        return self._page("data/", "Data", "data.html", updated, files=listing,
+        everything = [e for kind in KINDS for e in self.dataset.table(kind).values()]
+        return self._page("data/", "Data", "data.html", everything, files=listing,
                           licence=licence, publisher=publisher, site_name=site_name,
                           description="Download the facts behind this explainer as JSON "
                                       "and CSV, with schemas, licence and how to cite.")
 
-    def _page(self, url: str, title: str, template: str, updated: date | None,
+    def _page(self, url: str, title: str, template: str, shown: Iterable[Entity],
               description: str = "", **context) -> GeneratedPage:
+        """A generated page; its dates are those of the facts it shows."""
+        shown = list(shown)
+        updated, published = self.dates.latest(shown), self.dates.earliest(shown)
         actor = context.get("actor")
         issue = context.get("issue")
         heading_id = url.strip("/").split("/")[-1]
@@ -202,12 +224,13 @@ class Renderer:
             heading_id = page_heading_id("actor", actor.id)
         elif issue is not None:
             heading_id = page_heading_id("issue", issue.id)
-        body = self.render(template, url, title=title, updated=updated, **context)
+        body = self.render(template, url, title=title, updated=updated, published=published,
+                           **context)
         if actor is not None:
-            description = description or _plain_summary(actor.summary or actor.role or "")
+            description = description or plain_summary(actor.summary or actor.role or "")
             actors = (actor.id,)
         elif issue is not None:
-            description = description or _plain_summary(issue.summary)
+            description = description or plain_summary(issue.summary)
             actors = tuple(p.actor for p in self.dataset.positions_by_issue.get(issue.id, []))
         else:
             actors = ()
@@ -220,12 +243,16 @@ class Renderer:
             f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in front.items()
         ) + "---\n\n" + f"# {markdown_text(title)} {{ #{heading_id} }}\n\n" + body + "\n"
         return GeneratedPage(f"{url}index.md", url, title, markdown, updated, description,
-                             actors, actor.id if actor is not None else None)
+                             actors, actor.id if actor is not None else None, published)
 
 
 def entity_label(dataset: Dataset, kind: str, entity_id: str) -> str:
     """What a link to an entity shows: its name, title, question or text, else its id."""
     entity = dataset.resolve(kind, entity_id)
+    if kind == "positions" and entity is not None:
+        actor, issue = entity_id.split("--", 1)
+        return (f"{entity_label(dataset, 'actors', actor)} on "
+                f"{entity_label(dataset, 'issues', issue)}")
     for attribute in ("name", "title", "question", "text"):
         if entity is not None and hasattr(entity, attribute):
             return getattr(entity, attribute)
@@ -314,14 +341,6 @@ def _as_references(active: re.Pattern[str], text: str) -> str:
     return active.sub(lambda m: m.group(1) or f"&#{ord(m.group(0))};", text)
 
 
-def _plain_summary(markdown_text: str) -> str:
-    """A one-line plain-text description from a Markdown summary."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
-    text = re.sub(r"[*_`]", "", text)
-    text = " ".join(text.split())
-    return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
-
-
 _EXPORT_DESCRIPTIONS = {
     "all.json": "Every kind in one file",
     "timeline.json": "The timeline, for TimelineJS",
@@ -352,9 +371,20 @@ def template_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def _latest(entities: Iterable[Entity]) -> date | None:
-    dates = [e.as_of for e in entities if e.as_of is not None]
-    return max(dates) if dates else None
+def dateline(published: date | None, updated: date | None) -> Markup:
+    """'Published 29 November 2026 · Updated 1 December 2026' (one date when they agree)."""
+    def stamp(word: str, day: date) -> Markup:
+        return Markup('{} <time datetime="{}">{}</time>').format(word, day.isoformat(),
+                                                                 long_date(day))
+
+    parts = []
+    if published is not None:
+        parts.append(stamp("Published", published))
+    if updated is not None and (published is None or updated > published):
+        parts.append(stamp("Updated", updated))
+    if not parts:
+        return Markup("")
+    return Markup('<p class="ex-updated">{}</p>').format(Markup(" · ").join(parts))
 
 
 def long_date(value: date | datetime) -> str:

@@ -21,10 +21,13 @@ from mkdocs.utils.meta import get_data
 
 from . import publish
 from .dataset import Dataset, any_errors, load_dataset
+from .dates import FactDates
 from .diagnostics import Diagnostic, ExplainerError
 from .export import export_files
 from .feed import FEED_PATH, atom_feed
 from .files import tree_problems
+from .history import History, load_history, retired
+from .models import KINDS
 from .pages import (
     GeneratedPage,
     Renderer,
@@ -78,12 +81,16 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.first_lines: dict[str, int] = {}
         self.last_errors: list[Diagnostic] | None = None
         self.page_facts: dict[str, publish.PageFacts] = {}
+        self.dates = FactDates()
+        # One-line notices for after a successful build; they never fail a strict one.
+        self.notes: list[str] = []
 
     def on_build_error(self, error: Exception) -> None:
         self.last_errors = getattr(error, "diagnostics", None)
 
     def on_config(self, config):
         self.last_errors = None
+        self.notes = []
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         templates = self.root / self.config.templates_dir
         # The same checks as `check`, before MkDocs walks or reads anything.
@@ -93,24 +100,34 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                     + template_problems(templates, self.root))
         if problems:
             raise DataErrors(problems)
-        dataset, diagnostics = load_dataset(self.root / self.config.data_dir, self.root)
+        history = self._history()
+        dataset, diagnostics = load_dataset(self.root / self.config.data_dir, self.root,
+                                            lambda: retired(history))
         if any_errors(diagnostics):
             raise DataErrors([d for d in diagnostics if d.severity == "error"])
         for warning in diagnostics:
             log.warning(warning.as_text())
         self.dataset = dataset
+        self.dates = FactDates(history)
         _set_build_date_from_data(dataset)
         return config
 
+    def _history(self) -> History:
+        history = load_history(self.root, self.root / self.config.data_dir, KINDS,
+                               self._cache_dir())
+        if not history.available:
+            self.notes.append(f"note: dates fall back to as_of: {history.reason}")
+        return history
+
     def on_files(self, files: Files, config) -> Files:
         sections, problems = self._read_sections(files, config)
-        published = export_files(self.dataset, config.site_name)
+        published = export_files(self.dataset, config.site_name, self.dates)
         problems += self._static_collisions(files, {*published, FEED_PATH},
                                             Path(config.docs_dir))
         if problems:
             raise DataErrors(problems)
         self.renderer = Renderer(self.dataset, self.root / self.config.templates_dir,
-                                 collect_mentions(sections), self._cache_dir())
+                                 collect_mentions(sections), self._cache_dir(), self.dates)
         self.generated = {}
         data_page = self.renderer.data_page(published, licence=self.config.licence,
                                             publisher=self.config.publisher,
@@ -121,10 +138,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             if page.url.count("/") > 1:  # per-entity pages: reached from their index
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
-        self.page_facts = publish.page_facts(self.dataset, sections, list(self.generated.values()))
+        self.page_facts = publish.page_facts(self.dataset, sections,
+                                             list(self.generated.values()), self.dates)
         extra = {**published, FEED_PATH: atom_feed(
             self.dataset, site_name=config.site_name, site_url=config.site_url or "",
-            author=self.config.author)}
+            author=self.config.author, dates=self.dates)}
         if self.config.cards:
             cache = self._cache_dir() / "cards"
             extra.update(publish.cards(self.page_facts, config.site_name, cache))
@@ -175,6 +193,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         return Path(os.path.relpath(path, self.root)).as_posix()
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        facts = self.page_facts.get(page.url)
+        if facts is not None and facts.updated is not None:
+            # The sitemap's lastmod; MkDocs renders the sitemap before any page.
+            page.update_date = facts.updated.isoformat()
         if page.file.src_uri in self.generated or self.renderer is None:
             return markdown
         shown = self._shown_path(Path(config.docs_dir) / page.file.src_uri)
@@ -183,8 +205,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                                             self.first_lines.get(page.file.src_uri, 1))
         except ExplainerError as exc:
             raise DataErrors(exc.diagnostics) from None
-        facts = self.page_facts.get(page.url)
-        return publish.with_updated_line(expanded, facts.updated if facts else None)
+        if facts is None:
+            return expanded
+        return publish.with_updated_line(expanded, facts.published, facts.updated)
 
     def on_page_context(self, context, page, config, nav):
         facts = self.page_facts.get(page.url) or publish.PageFacts(
@@ -197,7 +220,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             title=_unescaped(facts.title), description=_unescaped(str(description)),
             updated=facts.updated, mentioned_actors=facts.actors, actor_id=facts.actor_id,
             author=self.config.author, publisher=self.config.publisher,
-            about=self.config.about)
+            about=self.config.about, published=facts.published)
         context["explainer_feed"] = FEED_PATH
         return context
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from .export import DATA_DIR as EXPORT_DIR
 from .export import export_files
 from .feed import FEED_PATH
 from .files import NotReadable, read_regular
+from .history import load_history, retired
+from .models import KINDS
 from .references import check_reference, find_references
 from .site_config import CONFIG_FILE
 from .urls import SECTIONS, entity_url, site_url_problem
@@ -150,6 +153,14 @@ def written_files(dataset: Dataset, static_files: list[str]) -> set[str]:
     return {path for path in static_files if path in taken}
 
 
+def _retired_facts(root: Path, inputs) -> Callable[[], frozenset[tuple[str, str]]]:
+    """Facts removed in the git history, asked for only when the change log touches an
+    unknown id. No cache: `check` writes nothing."""
+    def lookup() -> frozenset[tuple[str, str]]:
+        return retired(load_history(root, inputs.data_dir, KINDS, cache_dir=None))
+    return lookup
+
+
 def check_project(root: Path) -> Report:
     """Everything the build reads, checked as the build reads it: mkdocs.yml, the content
     and template folders, the data, and the sections MkDocs will render."""
@@ -160,7 +171,7 @@ def check_project(root: Path) -> Report:
         return Report(Dataset(), sorted(set(diagnostics)))
     diagnostics += site_url_problems(inputs.site_url, root)
     diagnostics += template_problems(inputs.templates_dir, root)
-    dataset, data_problems = load_dataset(inputs.data_dir, root)
+    dataset, data_problems = load_dataset(inputs.data_dir, root, _retired_facts(root, inputs))
     diagnostics += data_problems
     generated = generated_page_urls(dataset)
     for dest in sorted(written_files(dataset, inputs.static_files)):

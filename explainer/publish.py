@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from markupsafe import Markup
-
 from .cards import card_bytes
 from .dataset import Dataset
-from .pages import GeneratedPage, Section, long_date
+from .dates import FactDates
+from .pages import GeneratedPage, Section, dateline
 from .references import BLOCK_KINDS, LINK_KINDS
-from .structured import card_path, last_modified
+from .structured import card_path
 
 __all__ = ["PageFacts", "cards", "page_facts", "with_updated_line"]
 
@@ -27,30 +26,32 @@ class PageFacts:
     actor_id: str | None
     description: str = ""
     kicker: str = ""
+    published: date | None = None
 
 
-def page_facts(dataset: Dataset, sections: list[Section],
-               generated: list[GeneratedPage]) -> dict[str, PageFacts]:
+def page_facts(dataset: Dataset, sections: list[Section], generated: list[GeneratedPage],
+               dates: FactDates) -> dict[str, PageFacts]:
     """url -> the facts the head metadata and the card of that page are made from."""
     facts: dict[str, PageFacts] = {}
-    fallback = last_modified(dataset)
+    fallback = dates.latest(dataset.updates.values())
     every_kind = {**LINK_KINDS, **BLOCK_KINDS}
     for section in sections:
-        shown = [dataset.resolve(every_kind[r.kind], i) for r in section.references
-                 if r.kind in every_kind for i in r.ids]
-        dates = [e.as_of for e in shown if e is not None and e.as_of is not None]
+        found = (dataset.resolve(every_kind[r.kind], i) for r in section.references
+                 if r.kind in every_kind for i in r.ids)
+        shown = [e for e in found if e is not None]
         actors = _unique([r.ids[0] for r in section.references if r.kind == "actor"]
                          + [dataset.quotes[r.ids[0]].actor for r in section.references
                             if r.kind == "quote" and r.ids[0] in dataset.quotes])
         facts[section.url] = PageFacts(section.url, section.title,
-                                       max(dates) if dates else fallback, actors, None,
-                                       section.description)
+                                       dates.latest(shown) or fallback, actors, None,
+                                       section.description,
+                                       published=dates.earliest(shown) or fallback)
     for page in generated:
         kicker = {"actors": "Who's who", "issues": "Where they stand"}.get(
             page.url.split("/")[0], "") if page.url.count("/") > 1 else ""
         facts[page.url] = PageFacts(page.url, page.title, page.updated or fallback,
                                     list(page.actors), page.actor_id, page.description,
-                                    kicker)
+                                    kicker, published=page.published or fallback)
     return facts
 
 
@@ -58,12 +59,11 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def with_updated_line(markdown: str, updated: date | None) -> str:
-    """Put 'Last updated' under a section's first heading."""
-    if updated is None:
+def with_updated_line(markdown: str, published: date | None, updated: date | None) -> str:
+    """Put the 'Published … · Updated …' line under a section's first heading."""
+    line = str(dateline(published, updated))
+    if not line:
         return markdown
-    line = str(Markup('<p class="ex-updated">Last updated <time datetime="{}">{}</time></p>')
-               .format(updated.isoformat(), long_date(updated)))
     lines = markdown.split("\n")
     for index, text in enumerate(lines):
         if text.startswith("# "):

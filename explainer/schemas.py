@@ -23,10 +23,29 @@ def schema_for(kind: str) -> dict:
     }
 
 
-def schema_texts() -> dict[str, str]:
-    """File name -> JSON text, stable byte for byte."""
+# What the open data adds to each entity: dates from the fact-level history.
+_EXPORTED_DATES = {
+    "published": {"type": "string", "format": "date",
+                  "description": "When this entry first appeared on the site"},
+    "modified": {"type": "string", "format": "date",
+                 "description": "When this entry last changed in substance"},
+}
+
+
+def exported_schema_for(kind: str) -> dict:
+    schema = schema_for(kind)
+    item = schema["$defs"][KINDS[kind].__name__]
+    item["properties"] = {**item["properties"], **_EXPORTED_DATES}
+    schema["description"] = f"data/{kind}.json on the site: a list of {kind}"
+    return schema
+
+
+def schema_texts(*, exported: bool = False) -> dict[str, str]:
+    """File name -> JSON text, stable byte for byte: the data files' schemas, or those
+    of the open data export (which adds each entity's dates)."""
+    make = exported_schema_for if exported else schema_for
     return {
-        f"{kind}.schema.json": json.dumps(schema_for(kind), indent=2, sort_keys=True,
+        f"{kind}.schema.json": json.dumps(make(kind), indent=2, sort_keys=True,
                                           ensure_ascii=False) + "\n"
         for kind in KINDS
     }

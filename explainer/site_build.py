@@ -170,6 +170,7 @@ def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = N
             build(config, serve_url=serve_url, dirty=False)
         mark_as_site(staging)
         swap_in(staging, target)
+        _print_notes(config)
     except (DataErrors, Abort) as exc:
         diagnostics = _data_errors(exc, config)
         if diagnostics is None:
@@ -184,6 +185,18 @@ def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = N
         raise _Failed(f"error: {describe_os_error(exc, root)}") from None
     finally:
         remove_ours(staging)
+
+
+_NOTED: set[str] = set()
+
+
+def _print_notes(config) -> None:
+    """The plugin's notices (no git history, say), once per process: the preview
+    rebuilds often."""
+    for note in getattr(config.plugins.get("explainer"), "notes", []):
+        if note not in _NOTED:
+            _NOTED.add(note)
+            print(note, file=sys.stderr)
 
 
 def template_error_line(exc: jinja2.TemplateError, root: Path) -> str:

@@ -61,10 +61,11 @@ def _actor_thing(actor: Actor, url: str | None = None) -> dict:
 def page_meta(*, dataset: Dataset, site_name: str, site_url: str, page_url: str,
               title: str, description: str, updated: date | None,
               mentioned_actors: list[str], actor_id: str | None = None,
-              author: str, publisher: str, about: dict | None = None) -> PageMeta:
+              author: str, publisher: str, about: dict | None = None,
+              published: date | None = None) -> PageMeta:
     canonical = site_url.rstrip("/") + "/" + page_url
     image = site_url.rstrip("/") + "/" + card_path(page_url)
-    published = first_published(dataset)
+    published = published or first_published(dataset)
     modified = updated or last_modified(dataset)
     if published and modified and modified < published:
         modified = published

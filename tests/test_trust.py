@@ -55,7 +55,7 @@ def meta(page, key: str) -> str | None:
     return None
 
 
-def test_every_page_has_a_news_article_with_dates_matching_last_updated(pages) -> None:
+def test_every_page_has_a_news_article_with_dates_matching_its_dateline(pages) -> None:
     for page in pages.values():
         article = json_ld(page)["@graph"][0]
         assert article["@type"] == "NewsArticle"
@@ -64,10 +64,11 @@ def test_every_page_has_a_news_article_with_dates_matching_last_updated(pages) -
             assert article.get(key), f"{page.url}: NewsArticle without {key}"
         assert article["url"] == SITE_URL + page.url
         assert article["about"]["@type"] == "Event"
-        shown = re.search(r"Last updated <time datetime=\"([0-9-]+)\"",
-                          page.path.read_text(encoding="utf-8"))
-        assert shown, f"{page.url}: no 'Last updated'"
-        assert shown.group(1) == article["dateModified"], page.url
+        line = re.search(r'<p class="ex-updated">(.*?)</p>', page.path.read_text(encoding="utf-8"))
+        assert line, f"{page.url}: no 'Published … · Updated …' line"
+        stamps = dict(re.findall(r'(Published|Updated) <time datetime="([0-9-]+)"', line.group(1)))
+        assert stamps.get("Published") == article["datePublished"], page.url
+        assert stamps.get("Updated", stamps["Published"]) == article["dateModified"], page.url
         assert meta(page, "article:modified_time") == article["dateModified"]
         assert meta(page, "article:published_time") == article["datePublished"]
 
@@ -124,14 +125,15 @@ def test_feed_is_linked_from_every_page_and_parses(pages, built: Path) -> None:
     entries = root.findall(f"{atom}entry")
     assert len(entries) == len(_data("updates")) + 1
     titles = [e.findtext(f"{atom}title") for e in entries]
-    assert titles[0] == "Correction, 2026-11-30"  # newest first
+    assert titles[0] == "Correction: Corrected Dmitry Peskov's title."  # newest first
 
 
 def test_change_log_marks_corrections_and_entity_pages_list_their_updates(pages) -> None:
     changes = pages["changes/"]
     assert "Correction: an earlier version said that he was the Kremlin's foreign minister." \
         in changes.text.replace("’", "'")
-    assert changes.text.index("30 November 2026") < changes.text.index("29 November 2026")
+    log = changes.text[changes.text.index("Updated 30 November 2026") + 1:]  # after the dateline
+    assert log.index("30 November 2026") < log.index("29 November 2026")
     assert "Corrected Dmitry Peskov's title." in pages["actors/peskov/"].text.replace("’", "'")
 
 

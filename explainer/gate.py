@@ -1,0 +1,306 @@
+"""No silent edits: every substantive change to a fact that was already published at a
+git revision needs an entry in data/updates.yaml, added since that revision, whose
+`touches` names the fact.
+
+The working tree's data files are compared with their versions at the revision, entity by
+entity, as the fact-level history compares commits. New entities need no entry (nothing
+published changed), nor do wording-only edits or bookkeeping (`as_of`, `review_by`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, short
+from .history import Change, FieldChange, Snapshot, diff, entity_key, snapshot
+from .models import KINDS, REF_KINDS
+from .yaml_source import load_yaml_bytes
+
+UPDATES = "updates"
+DEFAULT_SINCE = "HEAD"
+SINGULAR = {stem: singular for singular, stem in REF_KINDS.items()}
+# Refs that can be written without quotes: YAML reads them as the same plain string.
+_PLAIN_REF = re.compile(r"[a-z]+:[a-z0-9]+(?:-{1,2}[a-z0-9]+)*")
+
+
+class RevisionError(Exception):
+    """The revision cannot be compared with; the message is the one-line reason."""
+
+
+# -- reading the revision -----------------------------------------------------------------
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", "-C", str(cwd), *args], input=stdin,
+                                capture_output=True, timeout=120, check=False,
+                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RevisionError(f"git could not be run ({exc})") from None
+    if result.returncode != 0:
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[0].removeprefix("fatal: ") if lines else ""
+        raise RevisionError(reason or f"git {args[0]} failed")
+    return result.stdout
+
+
+def _commit_of(top: Path, rev: str) -> str:
+    # A leading '-' would be read as an option, not a revision.
+    if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
+        raise RevisionError("not a revision")
+    try:
+        return _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except RevisionError:
+        pass
+    shallow = _git(top, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+    hint = ("; this is a shallow clone, fetch the full history (git fetch --unshallow, or "
+            "fetch-depth: 0 in CI)" if shallow else "")
+    raise RevisionError(f"unknown revision, or not a commit{hint}")
+
+
+def _files_at(top: Path, commit: str, paths: list[str]) -> dict[str, bytes | None]:
+    """Contents of files (paths relative to the repository) at a commit; None: missing."""
+    names = [f"{commit}:{path}" for path in paths]
+    out = _git(top, "cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode())
+    found: dict[str, bytes | None] = {}
+    at = 0
+    for path in paths:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3 or header[1] not in (b"blob", b"tree", b"commit", b"tag"):
+            found[path] = None  # '<name> missing': not in that commit
+            continue
+        size = int(header[2])
+        found[path] = out[at: at + size] if header[1] == b"blob" else None
+        at += size + 1
+    return found
+
+
+def data_dir_of(root: Path) -> Path:
+    """The data folder the build reads (the plugin's data_dir), data/ when mkdocs.yml is
+    broken: check reports that anyway."""
+    from .site_config import load_mkdocs_config
+
+    config, _ = load_mkdocs_config(root)
+    plugin = config.plugins.get("explainer") if config is not None else None
+    return root / (plugin.config.data_dir if plugin is not None else "data")
+
+
+# -- comparing ----------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """The data files at a revision and in the working tree, and what changed between."""
+
+    root: Path
+    rev: str
+    data_dir: Path
+    changes: list[Change] = field(default_factory=list)
+    # Refs (`question:trilateral-meeting`) named by update entries new since the revision.
+    covered: set[str] = field(default_factory=set)
+    update_ids: set[str] = field(default_factory=set)  # in the working tree
+    updates_readable: bool = True
+    working: dict[str, bytes] = field(default_factory=dict)
+
+    def shown(self, kind: str) -> str:
+        return Path(os.path.relpath(self.data_dir / f"{kind}.yaml", self.root)).as_posix()
+
+
+def compare(root: Path, rev: str, data_dir: Path | None = None) -> Comparison:
+    """Everything that changed in the data since `rev`. Raises RevisionError."""
+    data_dir = data_dir or data_dir_of(root)
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    commit = _commit_of(top, rev)
+    data_rel = Path(os.path.relpath(data_dir.resolve(), top.resolve())).as_posix()
+    if data_rel.startswith(".."):
+        raise RevisionError(f"{data_dir} is outside the git repository")
+    paths = {kind: f"{data_rel}/{kind}.yaml" for kind in KINDS}
+    before_files = _files_at(top, commit, list(paths.values()))
+    comparison = Comparison(root, rev, data_dir)
+    now = datetime.now(UTC).replace(microsecond=0)
+    for kind in KINDS:
+        # A missing or unparseable version published nothing: every entity is new.
+        before = snapshot(kind, before_files[paths[kind]] or b"") or {}
+        comparison.working[kind] = _read(data_dir / f"{kind}.yaml")
+        after = snapshot(kind, comparison.working[kind])
+        if kind == UPDATES:
+            _note_updates(comparison, before, after)
+        elif after is not None:  # a broken file is check's to report, not comparable
+            comparison.changes += diff(kind, before, after, now, None)
+    return comparison
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes() if path.is_file() else b""
+    except OSError:
+        return b""  # check reports an unreadable file
+
+
+def _note_updates(comparison: Comparison, before: Snapshot, after: Snapshot | None) -> None:
+    if after is None:
+        comparison.updates_readable = False
+        return
+    comparison.update_ids = set(after)
+    for key, fields in after.items():
+        touches = fields.get("touches")
+        if key not in before and isinstance(touches, list):
+            comparison.covered.update(ref for ref in touches if isinstance(ref, str))
+
+
+def ref_of(change: Change) -> str:
+    return f"{SINGULAR[change.kind]}:{change.key}"
+
+
+def needs_entry(change: Change) -> bool:
+    """A published fact changed in substance, or was removed."""
+    return change.action == "removed" or (change.action == "changed" and change.substantive)
+
+
+def uncovered(comparison: Comparison) -> list[Change]:
+    return [c for c in comparison.changes
+            if needs_entry(c) and ref_of(c) not in comparison.covered]
+
+
+# -- the gate -----------------------------------------------------------------------------
+
+
+def gate_diagnostics(comparison: Comparison) -> list[Diagnostic]:
+    """One error per changed field (or removed entity) that no new update entry touches."""
+    found: list[Diagnostic] = []
+    loaded: dict[str, Any] = {}
+    updates = comparison.shown(UPDATES)
+    for change in uncovered(comparison):
+        shown = comparison.shown(change.kind)
+        noun, ref = SINGULAR[change.kind], ref_of(change)
+        tail = f"with no entry in {updates} touching {short(ref)}"
+        if change.action == "removed":
+            found.append(Diagnostic(shown, 1, 1, "error",
+                                    f"{noun} '{short(change.key)}' was removed {tail}"))
+            continue
+        if change.kind not in loaded:
+            loaded[change.kind] = load_yaml_bytes(comparison.working[change.kind], shown)
+        index = _index_of(change.kind, loaded[change.kind].value, change.key)
+        for field_change in change.fields:
+            if field_change.substantive:
+                line, column = loaded[change.kind].position((index, field_change.name))
+                found.append(Diagnostic(shown, line, column, "error",
+                                        f"{_what_changed(noun, change.key, field_change)} "
+                                        f"{tail}"))
+    return found
+
+
+def _index_of(kind: str, entries: Any, key: str) -> int:
+    # The first entry with the key, as the snapshot keeps the first.
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict) and entity_key(kind, entry) == key:
+            return index
+    return 0
+
+
+def _what_changed(noun: str, key: str, change: FieldChange) -> str:
+    return (f"{change.name} of {noun} '{short(key)}' changed "
+            f"({shown_value(change.before)} → {shown_value(change.after)})")
+
+
+def shown_value(value: Any) -> str:
+    """Strings as written; anything else (lists, numbers, a missing field) as compact
+    JSON. Long values are cut."""
+    if isinstance(value, str):
+        return short(value)
+    return short(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str))
+
+
+# -- the changes command ------------------------------------------------------------------
+
+
+def change_lines(comparison: Comparison) -> list[str]:
+    """One line per changed entity, saying whether it needs an entry."""
+    lines = []
+    for change in comparison.changes:
+        line = f"{change.action} {ref_of(change)}"
+        if change.action == "changed":
+            line += ": " + "; ".join(
+                f"{f.name} {shown_value(f.before)} → {shown_value(f.after)}"
+                + ("" if f.substantive else " (wording only)") for f in change.fields)
+        if needs_entry(change):
+            line += (" (has an entry)" if ref_of(change) in comparison.covered
+                     else " (needs an entry)")
+        lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class Draft:
+    entry_id: str
+    text: str  # the entry as appended, in the file's line ends
+
+
+def draft(comparison: Comparison, today: date | None = None) -> Draft | None:
+    """An update entry touching every added, changed or removed fact that no new entry
+    touches yet; None when there is none."""
+    refs = list(dict.fromkeys(
+        ref_of(c) for c in comparison.changes
+        if c.substantive and ref_of(c) not in comparison.covered))
+    if not refs:
+        return None
+    day = (today or date.today()).isoformat()
+    entry_id = _free_id(f"update-{day}", comparison.update_ids)
+    lines = [f"- id: {entry_id}", f'  date: "{day}"',
+             "  kind: update  # or addition; a correction also needs corrected: what was wrong",
+             '  summary: "TODO: say what changed"', *_touches_lines(refs)]
+    return Draft(entry_id, "\n".join(lines) + "\n")
+
+
+def _touches_lines(refs: list[str]) -> list[str]:
+    """A flow list when it fits on a line, else one ref per line."""
+    written = [_ref_text(ref) for ref in refs]
+    flow = f"  touches: [{', '.join(written)}]"
+    return [flow] if len(flow) <= 100 else ["  touches:", *(f"    - {r}" for r in written)]
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def _ref_text(ref: str) -> str:
+    return ref if _PLAIN_REF.fullmatch(ref) else json.dumps(ref, ensure_ascii=False)
+
+
+class DraftError(Exception):
+    """The draft cannot be appended; the message is the one-line reason."""
+
+
+def append_draft(comparison: Comparison, entry: Draft) -> str:
+    """Append the entry to the updates file as text, keeping what the editor wrote, and
+    return the text added. The file is written only if the result still loads with the
+    entry in it."""
+    shown = comparison.shown(UPDATES)
+    if not comparison.updates_readable:
+        raise DraftError(f"{shown} does not load; fix it first (python3 build.py check)")
+    current = comparison.working[UPDATES]
+    newline = b"\r\n" if b"\r\n" in current else b"\n"
+    added = entry.text.encode("utf-8").replace(b"\n", newline)
+    if current.strip():  # a blank line between entries, as in the other data files
+        ending = 2 if current.endswith(newline * 2) else 1 if current.endswith(b"\n") else 0
+        added = newline * (2 - ending) + added
+    result = snapshot(UPDATES, current + added)
+    if result is None or entry.entry_id not in result:
+        raise DraftError(f"the entry cannot be appended to {shown} as it is written; "
+                         "add it by hand")
+    with (comparison.data_dir / f"{UPDATES}.yaml").open("ab") as handle:
+        handle.write(added)
+    return entry.text

@@ -1,0 +1,352 @@
+"""Fact-level history from git: when each entity first appeared and every later change
+to its fields (before and after), read from the commits that touched the data folder.
+
+The git command line is used (no extra dependency; it is on every machine that has the
+repository). Each file version (git blob) is parsed once and cached under
+.cache/history/ by its blob id; the walk over a commit range is cached by the commit it
+ends at. Uncommitted edits count as a change made now.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from .yaml_source import load_yaml_bytes
+
+# Fields that record editors' bookkeeping, not the fact itself.
+BOOKKEEPING = frozenset({"as_of", "review_by"})
+CACHE_VERSION = "1"
+
+Snapshot = dict[str, dict[str, Any]]  # entity key -> its fields as written
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    before: Any
+    after: Any
+
+    @property
+    def substantive(self) -> bool:
+        return _letters(self.before) != _letters(self.after)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # data file stem: 'questions'
+    key: str  # entity id ('trilateral-meeting'; positions: 'putin--ceasefire')
+    action: str  # 'added', 'changed' or 'removed'
+    when: datetime  # UTC; for uncommitted edits, the time of the run
+    commit: str | None  # None: not committed yet
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def day(self) -> date:
+        return self.when.date()
+
+    @property
+    def substantive(self) -> bool:
+        return self.action != "changed" or any(f.substantive for f in self.fields)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.key, "action": self.action,
+                "date": self.when.isoformat(), "commit": self.commit,
+                "fields": [{"field": f.name, "before": f.before, "after": f.after,
+                            "substantive": f.substantive} for f in self.fields]}
+
+
+@dataclass
+class History:
+    """Every change in order. `available` is False without git history; `reason` says
+    why in one line."""
+
+    changes: list[Change] = field(default_factory=list)
+    available: bool = False
+    reason: str = ""
+    _by_entity: dict[tuple[str, str], list[Change]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for change in self.changes:
+            self._by_entity.setdefault((change.kind, change.key), []).append(change)
+
+    def of(self, kind: str, key: str) -> list[Change]:
+        return self._by_entity.get((kind, key), [])
+
+    def published(self, kind: str, key: str) -> date | None:
+        added = [c.day for c in self.of(kind, key) if c.action == "added"]
+        return added[0] if added else None
+
+    def modified(self, kind: str, key: str) -> date | None:
+        days = [c.day for c in self.of(kind, key) if c.substantive]
+        return days[-1] if days else None
+
+
+def retired(history: History) -> frozenset[tuple[str, str]]:
+    """(kind, key) of every fact whose last change removed it."""
+    last: dict[tuple[str, str], str] = {}
+    for change in history.changes:
+        last[(change.kind, change.key)] = change.action
+    return frozenset(key for key, action in last.items() if action == "removed")
+
+
+def unavailable(reason: str) -> History:
+    return History(available=False, reason=reason)
+
+
+def _letters(value: Any) -> str:
+    """A value reduced to its letters and digits, lower case: equal for wording-only
+    edits (case, punctuation, spacing)."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True,
+                                                           ensure_ascii=False, default=str)
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+# -- snapshots of one file version ------------------------------------------------------
+
+
+def entity_key(kind: str, entry: dict[str, Any]) -> str | None:
+    if kind == "positions":
+        actor, issue = entry.get("actor"), entry.get("issue")
+        return f"{actor}--{issue}" if isinstance(actor, str) and isinstance(issue, str) else None
+    value = entry.get("id")
+    return value if isinstance(value, str) else None
+
+
+def snapshot(kind: str, data: bytes) -> Snapshot | None:
+    """Entity key -> fields of one file version; None when the version does not parse
+    (a broken commit tells nothing about the facts)."""
+    loaded = load_yaml_bytes(data, f"{kind}.yaml")
+    if loaded.value is None:
+        return None if loaded.diagnostics else {}
+    if not isinstance(loaded.value, list):
+        return None
+    found: Snapshot = {}
+    for entry in loaded.value:
+        if isinstance(entry, dict):
+            key = entity_key(kind, entry)
+            if key is not None and key not in found:
+                found[key] = {k: v for k, v in entry.items() if isinstance(k, str)}
+    return found
+
+
+def diff(kind: str, before: Snapshot, after: Snapshot, when: datetime,
+         commit: str | None) -> list[Change]:
+    """The changes between two versions of one kind's file, in the newer file's order."""
+    changes: list[Change] = []
+    for key, fields in after.items():
+        old = before.get(key)
+        if old is None:
+            changes.append(Change(kind, key, "added", when, commit))
+            continue
+        changed = tuple(FieldChange(name, old.get(name), fields.get(name))
+                        for name in _field_order(old, fields)
+                        if name not in BOOKKEEPING and old.get(name) != fields.get(name))
+        if changed:
+            changes.append(Change(kind, key, "changed", when, commit, changed))
+    changes.extend(Change(kind, key, "removed", when, commit)
+                   for key in before if key not in after)
+    return changes
+
+
+def _field_order(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys([*new, *old]))
+
+
+# -- git ----------------------------------------------------------------------------------
+
+
+class GitUnavailable(Exception):
+    """No usable history; the message is the one-line reason."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], input=stdin,
+                                capture_output=True, timeout=120, check=False,
+                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitUnavailable(f"git could not be run ({exc})") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitUnavailable(message[0] if message else f"git {args[0]} failed")
+    return result.stdout
+
+
+@dataclass(frozen=True)
+class _Commit:
+    sha: str
+    when: datetime
+    blobs: tuple[tuple[str, str | None], ...]  # (file stem, new blob id or None: deleted)
+
+
+_NULL_BLOB = "0" * 40
+
+
+def _commits(root: Path, data_rel: str, kinds: Iterable[str]) -> list[_Commit]:
+    wanted = {f"{data_rel}/{kind}.yaml": kind for kind in kinds}
+    out = _git(root, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-renames",
+               "--no-abbrev", "--format=%x01%H %ct", "--", *wanted)
+    commits: list[_Commit] = []
+    for chunk in out.decode("utf-8", "replace").split("\x01")[1:]:
+        lines = chunk.splitlines()
+        sha, timestamp = lines[0].split()
+        blobs = []
+        for line in lines[1:]:
+            if not line.startswith(":"):
+                continue
+            meta, _, path = line.partition("\t")
+            if path in wanted:
+                new_blob = meta.split()[3]
+                blobs.append((wanted[path], None if new_blob == _NULL_BLOB else new_blob))
+        commits.append(_Commit(sha, datetime.fromtimestamp(int(timestamp), UTC), tuple(blobs)))
+    return commits
+
+
+def _read_blobs(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
+    """Contents of many blobs from one `git cat-file --batch`."""
+    if not blob_ids:
+        return {}
+    out = _git(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in blob_ids).encode())
+    contents: dict[str, bytes] = {}
+    at = 0
+    for blob in blob_ids:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        if len(header) < 3 or header[1] != b"blob":
+            raise GitUnavailable(f"git could not read blob {blob}")
+        size = int(header[2])
+        contents[blob] = out[header_end + 1: header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return contents
+
+
+# -- the cache ----------------------------------------------------------------------------
+
+
+class _Cache:
+    """Parsed file versions by blob id, and whole walks by the commit they end at."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder / "history" if folder is not None else None
+
+    def _path(self, name: str) -> Path | None:
+        return self.folder / f"{name}.json" if self.folder is not None else None
+
+    def get(self, name: str) -> Any:
+        path = self._path(name)
+        if path is None or not path.is_file():
+            return None
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return stored.get("value") if stored.get("version") == CACHE_VERSION else None
+
+    def put(self, name: str, value: Any) -> None:
+        path = self._path(name)
+        if path is None:
+            return
+        text = json.dumps({"version": CACHE_VERSION, "value": value}, ensure_ascii=False)
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(temporary, path)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+
+
+# -- the walk -----------------------------------------------------------------------------
+
+
+def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
+                 cache_dir: Path | None = None, now: datetime | None = None) -> History:
+    """The history of every kind's data file, committed changes first, then what the
+    working tree changes on top of the last commit (dated `now`)."""
+    kinds = list(kinds)
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+        if _git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
+            return unavailable("this is a shallow clone; fetch the full history "
+                               "(git fetch --unshallow, or fetch-depth: 0 in CI)")
+        data_rel = Path(os.path.relpath(data_dir.resolve(), top.resolve())).as_posix()
+        if data_rel.startswith(".."):
+            return unavailable(f"{data_dir} is outside the git repository")
+        head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+    except GitUnavailable as exc:
+        return unavailable(f"no git history ({exc})")
+    cache = _Cache(cache_dir)
+    walk_key = "walk-" + hashlib.sha256(
+        f"{head}\0{data_rel}\0{','.join(kinds)}".encode()).hexdigest()[:32]
+    walked = cache.get(walk_key)
+    try:
+        if walked is None:
+            walked = _walk(root, data_rel, kinds, cache)
+            cache.put(walk_key, walked)
+    except GitUnavailable as exc:
+        return unavailable(f"git history could not be read ({exc})")
+    changes = [_change_from_json(item) for item in walked["changes"]]
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    for kind in kinds:
+        last = walked["heads"].get(kind) or {}
+        current = _working_snapshot(data_dir / f"{kind}.yaml", kind)
+        if current is not None and current != last:
+            changes.extend(diff(kind, last, current, moment, None))
+    return History(changes=changes, available=True)
+
+
+def _walk(root: Path, data_rel: str, kinds: list[str], cache: _Cache) -> dict[str, Any]:
+    commits = _commits(root, data_rel, kinds)
+    needed = list(dict.fromkeys(blob for c in commits for _, blob in c.blobs if blob))
+    parsed: dict[str, Snapshot | None] = {}
+    missing = []
+    for blob in needed:
+        stored = cache.get(f"blob-{blob}")
+        if stored is None:
+            missing.append(blob)
+        else:
+            parsed[blob] = stored["snapshot"]
+    kind_of_blob = {blob: kind for c in commits for kind, blob in c.blobs if blob}
+    for blob, data in _read_blobs(root, missing).items():
+        parsed[blob] = snapshot(kind_of_blob[blob], data)
+        cache.put(f"blob-{blob}", {"snapshot": parsed[blob]})
+    heads: dict[str, Snapshot] = {}
+    changes: list[Change] = []
+    for commit in commits:
+        for kind, blob in commit.blobs:
+            after = parsed.get(blob) if blob else {}
+            if after is None:
+                continue  # an unparseable version: wait for the next good one
+            changes.extend(diff(kind, heads.get(kind, {}), after, commit.when, commit.sha))
+            heads[kind] = after
+    return {"changes": [c.as_json() for c in changes], "heads": heads}
+
+
+def _working_snapshot(path: Path, kind: str) -> Snapshot | None:
+    try:
+        return snapshot(kind, path.read_bytes()) if path.is_file() else {}
+    except OSError:
+        return None
+
+
+def _change_from_json(item: dict[str, Any]) -> Change:
+    return Change(item["kind"], item["id"], item["action"],
+                  datetime.fromisoformat(item["date"]), item["commit"],
+                  tuple(FieldChange(f["field"], f["before"], f["after"])
+                        for f in item["fields"]))
+
+
