@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .dataset import Dataset
 from .history import Change, History
-from .models import QUESTION_STATUSES, REF_KINDS, STANCES, Update
+from .models import QUESTION_STATUSES, REF_KINDS, STANCES
 
 # Closed sets are shown with the words readers see on the pages.
 _VALUE_LABELS = {"status": QUESTION_STATUSES, "stance": STANCES}
@@ -56,30 +56,23 @@ def change_text(change: Change) -> str:
 
 def update_changes(dataset: Dataset, history: History) -> dict[str, list[Change]]:
     """Update id -> the substantive changes to what it touches that it stands for: made
-    no later than the commit that added the entry, and after the entry before it that
-    touched the same fact."""
+    after the entry before it was published and no later than the commit that added it."""
     added_at: dict[str, datetime] = {}
     for update in dataset.updates.values():
         first = history.of("updates", update.id)
         if first:
             added_at[update.id] = first[0].when
-    by_ref: dict[str, list[Update]] = {}
-    for update in dataset.updates.values():
-        if update.id in added_at:
-            for ref in update.touches:
-                by_ref.setdefault(ref, []).append(update)
     found: dict[str, list[Change]] = {}
-    for ref, updates in by_ref.items():
-        singular, _, key = ref.partition(":")
-        kind = REF_KINDS.get(singular)
-        if kind is None:
-            continue
-        since: datetime | None = None
-        for update in sorted(updates, key=lambda u: (added_at[u.id], u.id)):
-            until = added_at[update.id]
-            found.setdefault(update.id, []).extend(
-                c for c in history.of(kind, key)
-                if c.substantive and c.when <= until and (since is None or c.when > since))
-            since = until
-    return {key: sorted(value, key=lambda c: (c.when, c.kind, c.key))
-            for key, value in found.items()}
+    since: datetime | None = None
+    for update_id in sorted(added_at, key=lambda u: (added_at[u], u)):
+        until = added_at[update_id]
+        listed = []
+        for ref in dataset.updates[update_id].touches:
+            singular, _, key = ref.partition(":")
+            kind = REF_KINDS.get(singular)
+            if kind is not None:
+                listed.extend(c for c in history.of(kind, key) if c.substantive
+                              and c.when <= until and (since is None or c.when > since))
+        found[update_id] = sorted(listed, key=lambda c: (c.when, c.kind, c.key))
+        since = until
+    return found

@@ -131,6 +131,7 @@ def test_the_change_log_and_the_card_show_before_and_after(site: Path) -> None:
     entry = entry[: entry.index("</article>")]
     assert "status <del>Open</del> → <ins>Partly answered</ins>" in entry
     assert "Will Trump, Putin and Zelenskyy meet?</a>" in entry
+    assert "first published" not in entry  # that belongs to the first publication
     card = _html(site, "questions/")
     card = card[card.index('id="question-trilateral-meeting"'):]
     card = card[: card.index("</article>")]
