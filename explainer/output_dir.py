@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import glob
 import os
 import shutil
 import signal
@@ -47,7 +48,9 @@ def refuse_unsafe_target(target: Path, root: Path, sources: list[Path]) -> None:
     """Raise OutputRefused unless replacing `target` can only remove a previous build.
 
     `sources` are the folders and files the build reads (content, data, templates, the
-    config file); the project folder itself and its .git are always protected."""
+    config file, the cache); the project folder and every enclosing .git are protected,
+    and so is anything in the target that the previous build's manifest does not list."""
+    given = target.absolute()
     target = target.resolve()
     root = root.resolve()
     shown = _shown(target, root)
@@ -57,20 +60,65 @@ def refuse_unsafe_target(target: Path, root: Path, sources: list[Path]) -> None:
     if target == root or _inside(root, target):
         raise OutputRefused(f"--site-dir {shown} is or contains the project folder; "
                             "a build replaces its output folder, so choose one such as site/")
-    for source in [root / ".git", *sources]:
+    repositories = [folder / ".git" for folder in (root, *root.parents)
+                    if (folder / ".git").exists()]
+    for source in [root / ".git", *repositories, *sources]:
         source = source.resolve()
         if target == source or _inside(target, source) or _inside(source, target):
             raise OutputRefused(
                 f"--site-dir {shown} overlaps {_shown(source, root)}, part of the project; "
                 "choose a folder outside the project's sources, such as site/")
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise OutputRefused(f"{shown} exists and is not a folder; move it away or choose "
-                            "another --site-dir")
-    if target.is_dir() and not (target / SITE_MARKER).is_file() and any(target.iterdir()):
-        raise OutputRefused(
-            f"{shown}/ holds files no build wrote (no {SITE_MARKER} marker), and a build "
-            "replaces the whole folder; empty or remove it yourself, or choose another "
-            "--site-dir")
+    if given.is_symlink() or (target.exists() and not target.is_dir()):
+        raise OutputRefused(f"{_shown(given, root)} exists and is not a folder (or is a link); "
+                            "move it away or choose another --site-dir")
+    for source in sources:
+        link = _link_into(source, target)
+        if link is not None:
+            raise OutputRefused(
+                f"{_shown(link, root)} is a link into --site-dir {shown}, so every build "
+                "would publish the one before it; remove the link")
+    if target.is_dir():
+        strangers = _not_built(target)
+        if strangers:
+            listed = ", ".join(strangers[:3]) + (", …" if len(strangers) > 3 else "")
+            raise OutputRefused(
+                f"{shown}/ holds files no build wrote ({listed}), and a build replaces the "
+                "whole folder; move them away, or choose another --site-dir")
+
+
+def _link_into(folder: Path, target: Path) -> Path | None:
+    """A symbolic link under `folder` that leads into `target`, if any."""
+    if not folder.is_dir() or folder.is_symlink():
+        return None
+    for parent, dirs, files in os.walk(folder):
+        for name in (*dirs, *files):
+            path = Path(parent, name)
+            if path.is_symlink():
+                real = path.resolve()
+                if real == target or _inside(real, target):
+                    return path
+    return None
+
+
+def _entries(folder: Path) -> set[str]:
+    """Every file, folder and link under `folder`, relative, without following links."""
+    found: set[str] = set()
+    for parent, dirs, files in os.walk(folder):
+        relative = Path(parent).relative_to(folder)
+        found.update((relative / name).as_posix() for name in (*dirs, *files))
+    return found
+
+
+def _not_built(folder: Path) -> list[str]:
+    """What in `folder` the manifest of the build that wrote it does not list."""
+    entries = _entries(folder) - {SITE_MARKER, STAGING_MARKER}
+    manifest = folder / SITE_MARKER
+    listed: set[str] = set()
+    if manifest.is_file() and not manifest.is_symlink():
+        lines = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
+        if lines[:1] == [_MARKER_TEXT.strip()]:
+            listed = set(lines[1:])
+    return sorted(entries - listed)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -87,17 +135,31 @@ def _shown(path: Path, root: Path) -> str:
 @contextlib.contextmanager
 def build_lock(parent: Path, shown: str) -> Iterator[None]:
     """Hold an exclusive lock on `parent` (the folder that holds the output and its staging
-    folders) for the whole build; a second build waits for the first to finish."""
-    fd = os.open(parent, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"waiting for another build into {shown} to finish", file=sys.stderr)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+    folders) and shared locks on every folder above it, for the whole build. A second build
+    into the same folder waits; so does one whose output contains this one's. Locks are
+    taken from the top down, so two builds never wait for each other in a circle."""
+    with contextlib.ExitStack() as held:
+        folders = [*reversed(parent.resolve().parents), parent.resolve()]
+        waited = False
+        for folder in folders:
+            exclusive = folder == folders[-1]
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError:
+                if exclusive:
+                    raise
+                continue  # a folder above we may not open: nothing of ours can be there
+            held.callback(os.close, fd)  # closing the descriptor releases the lock
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not waited:
+                    print(f"waiting for another build into {shown} to finish",
+                          file=sys.stderr)
+                    waited = True
+                fcntl.flock(fd, mode)
         yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 def make_staging(target: Path) -> Path:
@@ -108,23 +170,45 @@ def make_staging(target: Path) -> Path:
 
 
 def mark_as_site(folder: Path) -> None:
-    """Turn a finished staging folder into a site: from now on the site marker is what
-    identifies it (and, after a swap, the previous site it is exchanged with)."""
-    (folder / SITE_MARKER).write_text(_MARKER_TEXT)
+    """Turn a finished staging folder into a site: the site marker lists everything the
+    build wrote, so the next build replaces only that (and, after a swap, recovery knows
+    the previous site it is exchanged with)."""
+    entries = sorted(_entries(folder) - {SITE_MARKER, STAGING_MARKER})
+    (folder / SITE_MARKER).write_text(_MARKER_TEXT + "".join(f"{e}\n" for e in entries),
+                                      encoding="utf-8")
     (folder / STAGING_MARKER).unlink(missing_ok=True)
 
 
 def _is_ours(folder: Path) -> bool:
+    """A staging folder (its marker), a site a build wrote (a manifest covering every
+    file in it), or an empty folder."""
     if not folder.is_dir() or folder.is_symlink():
         return False
-    return ((folder / STAGING_MARKER).is_file() or (folder / SITE_MARKER).is_file()
-            or not any(folder.iterdir()))
+    if (folder / STAGING_MARKER).is_file():
+        return True
+    if (folder / SITE_MARKER).is_file():
+        return not _not_built(folder)
+    return not any(folder.iterdir())
 
 
 def remove_ours(folder: Path) -> None:
-    """Remove a staging folder, but only if a marker (or its emptiness) shows it is ours."""
-    if _is_ours(folder):
+    """Remove a staging folder if it is ours. Signals wait until it is gone, and the
+    markers go last, so an interrupted removal still leaves a folder recovery knows."""
+    if not _is_ours(folder):
+        return
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        for entry in folder.iterdir():
+            if entry.name in (SITE_MARKER, STAGING_MARKER):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def recover(target: Path) -> None:
@@ -142,7 +226,7 @@ def recover(target: Path) -> None:
 
 
 def _ours(parent: Path, prefix: str) -> list[Path]:
-    return [path for path in parent.glob(f"{prefix}*") if _is_ours(path)]
+    return [path for path in parent.glob(f"{glob.escape(prefix)}*") if _is_ours(path)]
 
 
 def swap_in(staging: Path, target: Path) -> None:

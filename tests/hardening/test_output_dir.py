@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -187,3 +188,120 @@ def test_a_full_disk_is_one_line_and_the_site_is_kept(tmp_path: Path) -> None:
     assert last.endswith("; site/ left unchanged"), last
     assert hash_tree(root / "site") == before
     assert staging_leftovers(root) == []
+
+
+def test_a_copied_site_in_a_repository_is_not_replaced(project: Path, tmp_path: Path) -> None:
+    """A built site copied into a publishing repository carries the marker, but the
+    manifest inside it does not list .git or CNAME: the build must refuse."""
+    built = run_cli(project, "build", "--site-dir", str(tmp_path / "built"))
+    assert built.returncode == 0, built.stderr
+    pages = tmp_path / "pages"
+    shutil.copytree(tmp_path / "built", pages)
+    (pages / "CNAME").write_text("example.org\n")
+    (pages / ".git").mkdir()
+    (pages / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    before = hash_tree(pages)
+    run = run_cli(project, "build", "--site-dir", str(pages))
+    assert run.returncode == 1, run.stderr
+    assert "holds files no build wrote (.git, .git/HEAD, CNAME)" in run.stderr, run.stderr
+    assert hash_tree(pages) == before
+
+
+def test_a_site_dir_that_is_a_link_is_refused(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep")
+    for name, points_to in (("linked", elsewhere), ("dangling", tmp_path / "nowhere")):
+        link = tmp_path / name
+        link.symlink_to(points_to)
+        run = run_cli(project, "build", "--site-dir", str(link))
+        assert run.returncode == 1, run.stderr
+        assert "exists and is not a folder (or is a link)" in run.stderr, run.stderr
+        assert link.is_symlink()
+    assert (elsewhere / "keep.txt").read_text() == "keep"
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+
+
+def test_glob_characters_in_the_name_do_not_adopt_another_backup(project: Path,
+                                                                 tmp_path: Path) -> None:
+    folder = tmp_path / "g"
+    backup = folder / ".site-old-zzz"
+    backup.mkdir(parents=True)
+    (backup / ".explainer-site").write_text("planted\n")
+    (backup / "only-copy.html").write_text("the only copy")
+    run = run_cli(project, "build", "--site-dir", str(folder / "[s]ite"))
+    assert run.returncode == 0, run.stderr
+    assert (backup / "only-copy.html").read_text() == "the only copy"
+
+
+def test_an_enclosing_repository_is_protected(tmp_path: Path) -> None:
+    mono = tmp_path / "mono"
+    project = copy_project(mono / "proj")
+    (mono / ".git" / "refs" / "tags").mkdir(parents=True)
+    run = run_cli(project, "build", "--site-dir", str(mono / ".git" / "refs" / "tags"))
+    assert run.returncode == 1 and "overlaps" in run.stderr, run.stderr
+    assert list((mono / ".git" / "refs" / "tags").iterdir()) == []
+
+
+def test_a_link_from_content_into_the_output_is_refused(project: Path, tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    (root / "content" / "sitelink").symlink_to("../site")
+    run = run_cli(root, "build")
+    assert run.returncode == 1, run.stderr
+    assert "content/sitelink is a link into --site-dir site" in run.stderr, run.stderr
+
+
+def test_a_build_inside_another_build_s_output_waits(tmp_path: Path) -> None:
+    """The outer build holds its parent; an inner one (whose parent lies inside the outer
+    output) must wait for it rather than write into a folder about to be swapped."""
+    outer = tmp_path / "q"
+    (outer / "out").mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from pathlib import Path\n"
+         "from explainer.output_dir import build_lock\n"
+         "with build_lock(Path(sys.argv[1]), 'out/'):\n"
+         "    print('held', flush=True)\n"
+         "    time.sleep(3)\n", str(outer)],
+        stdout=subprocess.PIPE, text=True, env={**ENV, "PYTHONPATH": str(Path.cwd())})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        inner = subprocess.run(
+            [sys.executable, "-c",
+             "import sys\n"
+             "from pathlib import Path\n"
+             "from explainer.output_dir import build_lock\n"
+             "with build_lock(Path(sys.argv[1]), 'out/site/'):\n"
+             "    pass\n", str(outer / "out")],
+            capture_output=True, text=True, timeout=60,
+            env={**ENV, "PYTHONPATH": str(Path.cwd())})
+        assert "waiting for another build into out/site/ to finish" in inner.stderr
+        assert time.monotonic() - started > 1.0
+    finally:
+        holder.wait(timeout=30)
+
+
+def test_a_signal_during_cleanup_waits_for_the_folder_to_go(tmp_path: Path) -> None:
+    staging = tmp_path / ".site-staging-x"
+    (staging / "deep").mkdir(parents=True)
+    (staging / ".explainer-staging").write_text("x")
+    (staging / "deep" / "page.html").write_text("x")
+    script = (
+        "import os, signal, sys, shutil\n"
+        "from pathlib import Path\n"
+        "import explainer.output_dir as output_dir\n"
+        "real = shutil.rmtree\n"
+        "def interrupted(path, *args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C, mid-removal\n"
+        "    return real(path, *args, **kwargs)\n"
+        "output_dir.shutil.rmtree = interrupted\n"
+        "try:\n"
+        "    output_dir.remove_ours(Path(sys.argv[1]))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted after removal', flush=True)\n")
+    result = subprocess.run([sys.executable, "-c", script, str(staging)], capture_output=True,
+                            text=True, timeout=60, env={**ENV, "PYTHONPATH": str(Path.cwd())})
+    assert "interrupted after removal" in result.stdout, result.stderr
+    assert not staging.exists()
