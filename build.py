@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -24,6 +25,13 @@ VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".explainer-installed"
 INSTALL_INPUTS = ("requirements.lock", "pyproject.toml")
+# Material's own notice prints only under the `mkdocs` command, never under this one, so
+# a successful build says it instead, once; NO_MKDOCS_2_WARNING, upstream's switch, hides it.
+END_OF_LIFE_NOTE = (
+    "note: Material for MkDocs reaches end of life on May 5, 2027; critical fixes and "
+    "security updates continue until then.\n"
+    "note: the plan for this site is in README.md, \"Material's end of life\"; "
+    "NO_MKDOCS_2_WARNING=1 hides this note.")
 
 
 def _wanted_stamp() -> str:
@@ -58,18 +66,51 @@ def in_venv() -> bool:
     return Path(sys.prefix).resolve() == VENV.resolve()
 
 
+def _notes_end_of_life(args: list[str]) -> bool:
+    """Whether these arguments ask for a build (the default command) that should end
+    with the note on Material's end of life."""
+    if os.environ.get("NO_MKDOCS_2_WARNING") or {"-h", "--help"} & set(args):
+        return False
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        if rest.pop(0) == "--root" and rest:
+            rest.pop(0)
+    return not rest or rest[0] == "build"
+
+
+def _finish(status: int, note: bool) -> None:
+    if status == 0 and note:
+        print(END_OF_LIFE_NOTE, file=sys.stderr)
+    sys.exit(status)
+
+
+def _run_build(cmd: list[str]) -> int:
+    """The build as a child process, so that the note can follow it. Ctrl-C reaches the
+    child from the terminal; a SIGTERM sent here is passed on. Either way the child cleans
+    up and its exit status (130, 143) is ours."""
+    child = subprocess.Popen(cmd)
+    signal.signal(signal.SIGINT, lambda signum, frame: None)
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signum))
+    status = child.wait()
+    return 128 - status if status < 0 else status
+
+
 def main() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - this file must run on old Pythons too
         sys.exit("build.py: Python 3.11 or newer is required")
+    note = _notes_end_of_life(sys.argv[1:])  # before Material, which sets the variable
     if not in_venv():
         ensure_venv()
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         cmd = [str(VENV_PYTHON), "-m", "explainer.cli", *sys.argv[1:]]
+        # Relative paths on the command line mean the folder they were typed in.
+        os.environ.setdefault("EXPLAINER_CALLER_DIR", os.getcwd())
         os.chdir(ROOT)
-        os.execve(cmd[0], cmd, env)
+        if note:
+            _finish(_run_build(cmd), note)
+        os.execv(cmd[0], cmd)
     from explainer.cli import main as cli_main
 
-    sys.exit(cli_main(sys.argv[1:]))
+    _finish(cli_main(sys.argv[1:]), note)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,15 @@ from pathlib import Path
 from .diagnostics import Diagnostic, apply_strict, count_line
 
 ROOT = Path.cwd()
+# build.py runs the command line from its own folder; relative paths an editor types
+# (--root, --site-dir, new DIR) mean the folder they typed them in.
+CALLER_DIR = Path(os.environ.get("EXPLAINER_CALLER_DIR") or ROOT)
+
+
+def from_caller(path: Path | None) -> Path | None:
+    if path is None or path.is_absolute():
+        return path
+    return CALLER_DIR / path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="append a ready-to-edit entry touching every added, changed "
                               "and removed fact to data/updates.yaml")
     commands.add_parser("test", help="run the whole test suite (pytest arguments follow)")
+    new = commands.add_parser(
+        "new", help="create a new explainer project in DIR that builds and passes "
+                    "check --strict at once")
+    new.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
+    new.add_argument("--title", default=None,
+                     help="the explainer's title, plain text on one line (default: the "
+                          "folder name in title case)")
     return parser
 
 
@@ -136,7 +153,7 @@ def _run(argv: list[str]) -> int:
 
         return run_tests(argv[1:])
     args = _parser().parse_args(argv)
-    root = (args.root or ROOT).resolve()
+    root = (from_caller(args.root) or ROOT).resolve()
     command = args.command or "build"
     if command == "check":
         return run_check(root, args.strict, args.format, args.since)
@@ -147,7 +164,7 @@ def _run(argv: list[str]) -> int:
 
         return build_site(root, strict=getattr(args, "strict", False),
                           fmt=getattr(args, "format", "text"),
-                          site_dir=getattr(args, "site_dir", None))
+                          site_dir=from_caller(getattr(args, "site_dir", None)))
     if command == "schemas":
         from .schemas import write_schemas
 
@@ -158,6 +175,10 @@ def _run(argv: list[str]) -> int:
         from .site_build import serve_site
 
         return serve_site(root, args.dev_addr)
+    if command == "new":
+        from .scaffold import run_new
+
+        return run_new(from_caller(args.dir), args.title)
     return 2
 
 

@@ -7,6 +7,7 @@ or exits, so the command line, the MkDocs plugin and the tests share one code pa
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -347,11 +348,40 @@ def _check_freshness(entries: list[_Entry], today: date | None = None) -> None:
     today = today or date.today()
     for entry in entries:
         review_by = entry.entity.review_by
-        if review_by is not None and review_by < today:
+        if _is_due(review_by, today):
             entry.error(("review_by",), f"{entry.kind[:-1]} "
-                        f"'{getattr(entry.entity, 'id', '')}' was due for review on "
+                        f"'{getattr(entry.entity, 'id', '')}' {_DUE_PHRASE} "
                         f"{review_by.isoformat()}; check it, then update 'as_of' and "
                         "'review_by'", severity="warning")
+
+
+_DUE_PHRASE = "was due for review on"
+_REVIEW_WARNING = re.compile(rf"^[a-z]+ '[^']*' {_DUE_PHRASE} \d{{4}}-\d{{2}}-\d{{2}}; ")
+
+
+def _is_due(review_by: date | None, today: date) -> bool:
+    return review_by is not None and review_by < today
+
+
+def is_review_reminder(diagnostic: Diagnostic) -> bool:
+    """Whether a diagnostic is the warning of a passed `review_by` date."""
+    return diagnostic.severity == "warning" and bool(_REVIEW_WARNING.match(diagnostic.message))
+
+
+@dataclass(frozen=True)
+class DueForReview:
+    kind: str  # 'issues'
+    id: str
+    due: date
+
+
+def due_for_review(dataset: Dataset, today: date | None = None) -> list[DueForReview]:
+    """Entries whose `review_by` date has passed, the longest overdue first."""
+    today = today or date.today()
+    due = [DueForReview(kind, entity_id, entity.review_by)
+           for kind in KINDS for entity_id, entity in dataset.table(kind).items()
+           if _is_due(entity.review_by, today)]
+    return sorted(due, key=lambda d: (d.due, list(KINDS).index(d.kind), d.id))
 
 
 def any_errors(diagnostics: list[Diagnostic]) -> bool:

@@ -21,7 +21,11 @@ class Diagnostic:
     message: str
 
     def as_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        """One line, whatever the path: a file name with a line break in it must not
+        start a line that reads as another diagnostic."""
+        path = _UNPRINTABLE.sub(_escape_unprintable, self.path)
+        message = _UNPRINTABLE.sub(_escape_unprintable, self.message)
+        return f"{path}:{self.line}:{self.column}: {self.severity}: {message}"
 
     def as_github(self) -> str:
         """A GitHub Actions workflow command, escaped as actions/toolkit does, so no file

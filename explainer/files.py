@@ -32,6 +32,8 @@ def read_regular(path: Path) -> bytes:
                               "text file")
         with os.fdopen(os.dup(fd), "rb") as handle:
             return handle.read()
+    except OSError as exc:  # a read can fail too: a bad disk, a file of /proc
+        raise NotReadable(f"cannot be read ({exc.strerror or exc})") from None
     finally:
         os.close(fd)
 
@@ -55,8 +57,7 @@ def tree_problems(folder: Path, root: Path) -> list[Diagnostic]:
     seen: set[str] = set()
 
     def problem(path: Path, message: str) -> None:
-        shown = Path(os.path.relpath(path, root)).as_posix()
-        problems.append(Diagnostic(shown, 1, 1, "error", message))
+        problems.append(Diagnostic(shown_name(path, root), 1, 1, "error", message))
 
     def walk(directory: Path, ancestors: frozenset[str]) -> None:
         real = os.path.realpath(directory)
@@ -74,6 +75,9 @@ def tree_problems(folder: Path, root: Path) -> list[Diagnostic]:
             return
         for entry in entries:
             path = Path(entry.path)
+            if not _is_utf8(entry.name):  # MkDocs cannot make a URL of it
+                problem(path, "file name is not valid UTF-8; rename it")
+                continue
             try:
                 mode = os.stat(path).st_mode  # follows links, as the build does
             except OSError as exc:
@@ -94,3 +98,18 @@ def tree_problems(folder: Path, root: Path) -> list[Diagnostic]:
 
     walk(folder, frozenset())
     return problems
+
+
+def _is_utf8(name: str) -> bool:
+    # os.scandir keeps bytes that are not UTF-8 as lone surrogates, which cannot be encoded.
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(path: Path, root: Path) -> str:
+    """`path` relative to `root`, with any byte that is not UTF-8 shown as \\xNN."""
+    relative = Path(os.path.relpath(path, root)).as_posix()
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")

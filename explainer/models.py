@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -33,6 +33,13 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LOCAL_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?"
 _DATETIME = re.compile(_LOCAL_TIME + r"(?:Z|[+-][0-9]{2}:[0-9]{2})")
 _DATETIME_WITHOUT_OFFSET = re.compile(_LOCAL_TIME)
+# For JSON Schema, what _when accepts, each part within its range so that an editor flags
+# a mistyped month, hour or offset as it is typed. Only a day past the end of its month
+# (2025-02-30) is left to `check`. An offset is anything under 24 hours, as Python reads it.
+_YEAR_MONTH_DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_HOUR_MINUTE_SECOND = r"T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+_UTC_OFFSET = r"(?:Z|[+-](?:(?:[01][0-9]|2[0-2]):[0-9]{2}|23:[0-5][0-9]))"
+WHEN_PATTERN = rf"^{_YEAR_MONTH_DAY}(?:{_HOUR_MINUTE_SECOND}{_UTC_OFFSET})?$"
 
 # Limits that keep every value printable and every page buildable. An id names a folder
 # and a file (actors/<id>/, assets/cards/actors--<id>.png), far below file systems'
@@ -181,9 +188,15 @@ def _markdown(value: Any) -> str:
     return text
 
 
+# Editors' keywords beside JSON Schema's own: patternErrorMessage (what VS Code and the
+# YAML language server say when a pattern fails), enumDescriptions (shown beside each
+# choice) and defaultSnippets (ready-made entries, in schemas.py). contentMediaType marks
+# the Markdown fields.
 Slug = Annotated[str, PlainValidator(_slug),
                  WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN,
-                                 "maxLength": MAX_ID})]
+                                 "maxLength": MAX_ID,
+                                 "patternErrorMessage": "An id is lowercase letters, digits "
+                                 "and single hyphens, e.g. alaska-summit"})]
 ShortText = Annotated[str, PlainValidator(_at_most(MAX_SHORT_TEXT)),
                       WithJsonSchema({"type": "string", "minLength": 1,
                                       "maxLength": MAX_SHORT_TEXT})]
@@ -192,19 +205,24 @@ Text = Annotated[str, PlainValidator(_at_most(MAX_TEXT)),
 Markdown = Annotated[str, PlainValidator(_markdown),
                      WithJsonSchema({"type": "string", "minLength": 1,
                                      "maxLength": MAX_MARKDOWN,
+                                     "contentMediaType": "text/markdown",
                                      "description": "Inline Markdown allowed"})]
 IsoDate = Annotated[date, PlainValidator(_date), PlainSerializer(date.isoformat, return_type=str),
                     WithJsonSchema({"type": "string", "format": "date"})]
 When = Annotated[date | datetime, PlainValidator(_when),
                  PlainSerializer(lambda v: v.isoformat(), return_type=str),
-                 WithJsonSchema({"type": "string", "anyOf": [
-                     {"format": "date"}, {"format": "date-time"}]})]
+                 WithJsonSchema({"type": "string", "pattern": WHEN_PATTERN,
+                                 "patternErrorMessage": "Write a date, 2025-08-15, or a date "
+                                 "and time with its UTC offset, 2025-08-15T11:00-08:00"})]
 HttpUrl = Annotated[str, PlainValidator(_http_url),
                     WithJsonSchema({"type": "string", "format": "uri",
-                                    "pattern": "^https?://"})]
+                                    "pattern": "^https?://",
+                                    "patternErrorMessage": "A URL starts with http:// or "
+                                    "https://"})]
 # kind:id; a position's id is actor--issue.
 Ref = Annotated[str, WithJsonSchema({"type": "string",
-                                     "pattern": r"^[a-z]+:[a-z0-9]+(?:--?[a-z0-9]+)*$"})]
+                                     "pattern": r"^[a-z]+:[a-z0-9]+(?:--?[a-z0-9]+)*$",
+                                     "patternErrorMessage": "Write kind:id, e.g. actor:putin"})]
 
 STANCES: dict[str, str] = {
     "supports": "Supports",
@@ -221,51 +239,117 @@ QUESTION_STATUSES: dict[str, str] = {
     "answered": "Answered",
 }
 QuestionStatus = Literal["open", "partly-answered", "answered"]
+SourceKind = Literal["article", "report", "transcript", "interview", "statement"]
+ActorKind = Literal["person", "institution", "state", "group"]
+UpdateKind = Literal["addition", "update", "correction"]
+
+# What each choice means, for editors: shown beside it as it is picked.
+_STANCE_MEANINGS = {
+    "supports": "backs it",
+    "open": "willing to consider it, without committing",
+    "conditional": "backs it only on conditions",
+    "noncommittal": "has spoken about it without taking a side",
+    "opposes": "is against it",
+    "unclear": "the sources do not show where the actor stands",
+}
+_STATUS_MEANINGS = {
+    "open": "nothing known yet answers it",
+    "partly-answered": "part of it is known",
+    "answered": "the sources settle it",
+}
+_SOURCE_KINDS = {
+    "article": "A news article",
+    "report": "A report or study",
+    "transcript": "A transcript of what was said",
+    "interview": "An interview",
+    "statement": "An official statement or press release",
+}
+_ACTOR_KINDS = {
+    "person": "A person",
+    "institution": "An institution or organisation, e.g. the United Nations",
+    "state": "A country or its government",
+    "group": "A group of people, parties or countries",
+}
+_UPDATE_KINDS = {
+    "addition": "New facts added",
+    "update": "Facts brought up to date as the story moved on",
+    "correction": "A mistake put right; say what was wrong in 'corrected'",
+}
+
+
+def _choices(choices: Any, meanings: dict[str, str],
+             labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """enumDescriptions for a Literal, in the order of its values: the label readers see,
+    when there is one, then what the choice means."""
+    return {"enumDescriptions": [
+        f"{labels[value]}: {meanings[value]}" if labels else meanings[value]
+        for value in get_args(choices)]}
 
 
 class Entity(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-    as_of: IsoDate | None = Field(None, description="When this entry was last checked")
+    as_of: IsoDate | None = Field(
+        None, description="When an editor last checked this entry against its sources",
+        examples=["2025-08-15"])
     review_by: IsoDate | None = Field(
-        None, description="Check this entry again by this date; a past date warns")
+        None, description="Check this entry again by this date; once it has passed, `check` "
+        "warns", examples=["2025-09-15"])
 
 
 class Source(Entity):
-    id: Slug
-    title: ShortText
-    publisher: ShortText | None = None
-    url: HttpUrl | None = Field(None, description="http or https only; omit when unknown")
-    published: IsoDate | None = None
-    kind: Literal["article", "report", "transcript", "interview", "statement"] = "article"
+    id: Slug = Field(description="This source's id, which entries cite in 'sources'",
+                     examples=["alaska-summit-article"])
+    title: ShortText = Field(description="The title of the article, report or statement")
+    publisher: ShortText | None = Field(
+        None, description="Who published it, e.g. a news organisation or a ministry")
+    url: HttpUrl | None = Field(
+        None, description="Where to read it, http or https only; omit when unknown",
+        examples=["https://example.org/news/2025/08/15/alaska-summit"])
+    published: IsoDate | None = Field(
+        None, description="When it was published; omit when unknown",
+        examples=["2025-08-15"])
+    kind: SourceKind = Field("article", description="What sort of source it is",
+                             json_schema_extra=_choices(SourceKind, _SOURCE_KINDS))
     note: Text | None = Field(None, description="What this source is, for readers")
 
 
 class Actor(Entity):
-    id: Slug
-    name: ShortText
-    kind: Literal["person", "institution", "state", "group"]
-    role: ShortText | None = None
-    affiliation: Slug | None = Field(None, description="Id of another actor")
-    aliases: list[ShortText] = []
-    summary: Markdown | None = None
-    sources: list[Slug] = []
+    id: Slug = Field(description="This actor's id, which positions, quotes, questions, "
+                     "events and sections refer to", examples=["putin", "united-states"])
+    name: ShortText = Field(description="The name readers see")
+    kind: ActorKind = Field(description="What sort of actor this is",
+                            json_schema_extra=_choices(ActorKind, _ACTOR_KINDS))
+    role: ShortText | None = Field(
+        None, description="Office or role in the story, e.g. President of Russia")
+    affiliation: Slug | None = Field(
+        None, description="Id of another actor this one belongs to or speaks for, e.g. "
+        "a president's country")
+    aliases: list[ShortText] = Field([], description="Other names readers may know it by")
+    summary: Markdown | None = Field(
+        None, description="Who this is and their part in the story; inline Markdown allowed")
+    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
 
 
 class Issue(Entity):
-    id: Slug
-    title: ShortText
-    summary: Markdown
-    sources: list[Slug] = []
+    id: Slug = Field(description="This issue's id, which positions, questions and sections "
+                     "refer to", examples=["ceasefire"])
+    title: ShortText = Field(description="The issue as readers see it named")
+    summary: Markdown = Field(
+        description="What is at stake and where things stand; inline Markdown allowed")
+    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
 
 
 class Position(Entity):
-    actor: Slug
-    issue: Slug
-    stance: Stance
-    summary: Markdown
-    quotes: list[Slug] = []
-    sources: list[Slug] = []
+    actor: Slug = Field(description="Id of the actor who takes this position")
+    issue: Slug = Field(description="Id of the issue the position is on")
+    stance: Stance = Field(description="Where the actor stands on the issue",
+                           json_schema_extra=_choices(Stance, _STANCE_MEANINGS, STANCES))
+    summary: Markdown = Field(
+        description="The position and what shows it; inline Markdown allowed")
+    quotes: list[Slug] = Field(
+        [], description="Ids of quotes by the same actor that show the position")
+    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
 
     @property
     def id(self) -> str:
@@ -273,36 +357,51 @@ class Position(Entity):
 
 
 class Quote(Entity):
-    id: Slug
-    actor: Slug
-    text: Text = Field(description="Verbatim, without surrounding quotation marks")
-    context: Text
-    date: IsoDate | None = Field(None, description="When it was said; omit when unknown")
-    event: Slug | None = None
-    source: Slug
+    id: Slug = Field(description="This quote's id, which positions and sections refer to",
+                     examples=["trump-very-profound"])
+    actor: Slug = Field(description="Id of the actor who said it")
+    text: Text = Field(
+        description="The words said, verbatim, without surrounding quotation marks")
+    context: Text = Field(description="Where and when it was said, and in answer to what")
+    date: IsoDate | None = Field(None, description="When it was said; omit when unknown",
+                                 examples=["2025-08-15"])
+    event: Slug | None = Field(None, description="Id of the event where it was said")
+    source: Slug = Field(description="Id of the source that reports it")
 
 
 class Question(Entity):
-    id: Slug
-    question: ShortText
-    status: QuestionStatus
-    known: list[Markdown] = Field(description="What we know")
-    unknown: list[Markdown] = Field(description="What we don't know")
-    would_resolve: list[Markdown] = Field(description="What would resolve it")
-    actors: list[Slug] = []
-    issues: list[Slug] = []
-    sources: list[Slug] = []
+    id: Slug = Field(description="This question's id, which sections refer to",
+                     examples=["what-were-the-agreements"])
+    question: ShortText = Field(description="The open question, as readers see it")
+    status: QuestionStatus = Field(
+        description="How far the question is answered",
+        json_schema_extra=_choices(QuestionStatus, _STATUS_MEANINGS, QUESTION_STATUSES))
+    known: list[Markdown] = Field(
+        description="What we know, one point per item; inline Markdown allowed")
+    unknown: list[Markdown] = Field(
+        description="What we don't know, one point per item; inline Markdown allowed")
+    would_resolve: list[Markdown] = Field(
+        description="What would resolve it, one point per item; inline Markdown allowed")
+    actors: list[Slug] = Field([], description="Ids of the actors the question concerns")
+    issues: list[Slug] = Field([], description="Ids of the issues the question concerns")
+    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
 
 
 class Event(Entity):
-    id: Slug
-    start: When
-    end: When | None = None
-    title: ShortText
-    summary: Markdown
-    place: ShortText
-    actors: list[Slug] = []
-    sources: list[Slug] = []
+    id: Slug = Field(description="This event's id, which quotes and sections refer to",
+                     examples=["press-conference"])
+    start: When = Field(
+        description="When it began: a date, or a date and time with its UTC offset",
+        examples=["2025-08-15T11:00-08:00", "2025-08-15"])
+    end: When | None = Field(
+        None, description="When it ended, written like start; omit when unknown",
+        examples=["2025-08-15T14:30-08:00"])
+    title: ShortText = Field(description="What happened, in a few words")
+    summary: Markdown = Field(description="What happened; inline Markdown allowed")
+    place: ShortText = Field(description="Where it happened",
+                             examples=["Anchorage, Alaska"])
+    actors: list[Slug] = Field([], description="Ids of the actors who took part")
+    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Event:
@@ -318,10 +417,13 @@ def _sort_key(value: date | datetime) -> tuple:
 
 
 class Update(Entity):
-    id: Slug
-    date: IsoDate
-    kind: Literal["addition", "update", "correction"]
-    summary: Markdown
+    id: Slug = Field(description="This entry's id in the change log",
+                     examples=["first-publication"])
+    date: IsoDate = Field(description="When the change was published",
+                          examples=["2025-08-15"])
+    kind: UpdateKind = Field(description="What sort of change this is",
+                             json_schema_extra=_choices(UpdateKind, _UPDATE_KINDS))
+    summary: Markdown = Field(description="What changed, for readers; inline Markdown allowed")
     corrected: Text | None = Field(
         None, description="For a correction: what was wrong before it was corrected")
     touches: list[Ref] = Field([], description="Entities changed, as kind:id, e.g. actor:putin")

@@ -162,6 +162,16 @@ def build_lock(parent: Path, shown: str) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is over, then act."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def make_staging(target: Path) -> Path:
     """A new staging folder beside `target`, marked as ours before anything is written."""
     staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
@@ -196,9 +206,7 @@ def remove_ours(folder: Path) -> None:
     markers go last, so an interrupted removal still leaves a folder recovery knows."""
     if not _is_ours(folder):
         return
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    try:
+    with signals_deferred():
         for entry in folder.iterdir():
             if entry.name in (SITE_MARKER, STAGING_MARKER):
                 continue
@@ -207,8 +215,6 @@ def remove_ours(folder: Path) -> None:
             else:
                 entry.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def recover(target: Path) -> None:
@@ -232,12 +238,8 @@ def _ours(parent: Path, prefix: str) -> list[Path]:
 def swap_in(staging: Path, target: Path) -> None:
     """Replace target with staging so that the site is never missing or half-written.
     SIGINT and SIGTERM wait until the swap is over."""
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    try:
+    with signals_deferred():
         _swap(staging, target)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -19,7 +19,7 @@ import markdown as markdown_lib
 from markupsafe import Markup, escape
 
 from .changelog import change_html, update_changes
-from .dataset import Dataset, sources_of
+from .dataset import Dataset, due_for_review, sources_of
 from .dates import FactDates
 from .diagnostics import Diagnostic, ExplainerError
 from .markup import inert_in_markdown, markdown_text, plain_summary, render_markdown
@@ -91,6 +91,7 @@ class Renderer:
             dates=self.dates, fact_attrs=self.dates.fact_attrs, dateline=dateline,
             change_html=change_html,
             update_diffs=update_changes(dataset, self.dates.history),
+            due_for_review=due_for_review(dataset),
         )
 
     def render(self, template: str, page_url: str, **context) -> str:

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from . import publish
-from .dataset import Dataset, any_errors, load_dataset
+from .dataset import Dataset, any_errors, is_review_reminder, load_dataset
 from .dates import FactDates
 from .diagnostics import Diagnostic, ExplainerError
 from .export import export_files
@@ -38,6 +38,8 @@ from .pages import (
 )
 from .project import (
     collision_problem,
+    generated_file_collision,
+    generated_page_files,
     generated_page_urls,
     read_section,
     site_url_problems,
@@ -68,6 +70,9 @@ class ExplainerConfig(Config):
     about = c.Type(dict, default={})
     cards = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache")
+    # A passed review_by date is a note under the build and a "Due for review" entry for
+    # readers; true makes it a warning, which fails the (strict) build.
+    review_dates_block_build = c.Type(bool, default=False)
 
 
 class ExplainerPlugin(BasePlugin[ExplainerConfig]):
@@ -105,12 +110,18 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                                             lambda: retired(history))
         if any_errors(diagnostics):
             raise DataErrors([d for d in diagnostics if d.severity == "error"])
-        for warning in diagnostics:
-            log.warning(warning.as_text())
+        self._report_warnings(diagnostics)
         self.dataset = dataset
         self.dates = FactDates(history)
         _set_build_date_from_data(dataset)
         return config
+
+    def _report_warnings(self, diagnostics: list[Diagnostic]) -> None:
+        for warning in diagnostics:
+            if is_review_reminder(warning) and not self.config.review_dates_block_build:
+                self.notes.append(_as_note(warning))
+            else:
+                log.warning(warning.as_text())
 
     def _history(self) -> History:
         history = load_history(self.root, self.root / self.config.data_dir, KINDS,
@@ -185,9 +196,20 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
 
     def _static_collisions(self, files: Files, taken: set[str],
                            docs: Path) -> list[Diagnostic]:
-        """A file in content/ at a path the explainer writes (data/all.json, the feed)."""
-        return [static_collision_problem(self._shown_path(docs / file.src_uri), file.dest_uri)
-                for file in files if not file.generated_by and file.dest_uri in taken]
+        """A file in content/ at a path the explainer writes (data/all.json, the feed, a
+        generated page's index.html)."""
+        pages = generated_page_files(self.dataset)
+        problems = []
+        for file in files:
+            if file.generated_by or file.is_documentation_page():
+                continue
+            shown = self._shown_path(docs / file.src_uri)
+            if file.dest_uri in taken:
+                problems.append(static_collision_problem(shown, file.dest_uri))
+            clash = generated_file_collision(shown, file.dest_uri, pages)
+            if clash is not None:
+                problems.append(clash)
+        return problems
 
     def _shown_path(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -238,6 +260,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+def _as_note(diagnostic: Diagnostic) -> str:
+    return f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: note: {diagnostic.message}"
 
 
 def _unescaped(text: str) -> str:

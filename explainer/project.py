@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .dataset import Dataset, load_dataset, sources_of
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, short
 from .export import DATA_DIR as EXPORT_DIR
 from .export import export_files
 from .feed import FEED_PATH
@@ -19,7 +19,7 @@ from .files import NotReadable, read_regular
 from .history import load_history, retired
 from .models import KINDS
 from .references import check_reference, find_references
-from .site_config import CONFIG_FILE
+from .site_config import CONFIG_FILE, BuildInputs
 from .urls import SECTIONS, entity_url, site_url_problem
 from .yaml_source import byte_line_col
 
@@ -121,7 +121,10 @@ def template_problems(templates_dir: Path, root: Path) -> list[Diagnostic]:
 
 def generated_page_urls(dataset: Dataset) -> dict[str, str]:
     """URL -> name of every page the explainer generates, for collision checks."""
-    urls = {base: f"the generated {kind} index" for kind, (base, _) in SECTIONS.items()}
+    urls: dict[str, str] = {}
+    for kind, (base, _) in SECTIONS.items():
+        # Quotes and positions live on the actors and issues pages: the first kind names it.
+        urls.setdefault(base, f"the generated {kind} index")
     urls[f"{EXPORT_DIR}/"] = "the generated Data page"
     for kind, (_, own_page) in SECTIONS.items():
         if own_page:
@@ -129,6 +132,23 @@ def generated_page_urls(dataset: Dataset) -> dict[str, str]:
                 urls[entity_url(kind, entity_id)] = f"the generated page of {kind[:-1]} " \
                                                     f"'{entity_id}'"
     return urls
+
+
+def generated_page_files(dataset: Dataset) -> dict[str, str]:
+    """Output file -> name of every page the explainer generates ('actors/index.html').
+    Each is written from '<url>index.md', so the file is the same with or without
+    use_directory_urls."""
+    return {f"{url}index.html": name for url, name in generated_page_urls(dataset).items()}
+
+
+def generated_file_collision(shown: str, dest: str,
+                             generated_files: dict[str, str]) -> Diagnostic | None:
+    """A file copied from content/ to where a generated page is written."""
+    if dest not in generated_files:
+        return None
+    return Diagnostic(shown, 1, 1, "error",
+                      f"this file's address /{dest} is taken by {generated_files[dest]}, "
+                      "which would silently replace it; rename the file")
 
 
 def collision_problem(shown: str, url: str, generated: dict[str, str]) -> Diagnostic | None:
@@ -173,19 +193,83 @@ def check_project(root: Path) -> Report:
     diagnostics += template_problems(inputs.templates_dir, root)
     dataset, data_problems = load_dataset(inputs.data_dir, root, _retired_facts(root, inputs))
     diagnostics += data_problems
+    diagnostics += _static_problems(inputs, dataset, root)
+    diagnostics += _nav_problems(inputs, dataset, root)
     generated = generated_page_urls(dataset)
-    for dest in sorted(written_files(dataset, inputs.static_files)):
-        diagnostics.append(static_collision_problem(
-            Path(os.path.relpath(inputs.docs_dir / dest, root)).as_posix(), dest))
     for section in inputs.sections:
         shown = Path(os.path.relpath(section.path, root)).as_posix()
         collision = collision_problem(shown, section.url, generated)
         if collision is not None:
             diagnostics.append(collision)
-        text, problem = read_section(section.path, shown)
-        if problem is not None:
-            diagnostics.append(problem)
-            continue
-        for ref in find_references(text):
-            diagnostics.extend(check_reference(ref, dataset, shown))
+        diagnostics += _section_problems(section.path, shown, dataset)
     return Report(dataset, sorted(set(diagnostics)))
+
+
+def _static_problems(inputs: BuildInputs, dataset: Dataset, root: Path) -> list[Diagnostic]:
+    """Files of content/ at a path the explainer writes itself."""
+    def shown(dest: str) -> str:
+        return Path(os.path.relpath(inputs.docs_dir / dest, root)).as_posix()
+
+    problems = [static_collision_problem(shown(dest), dest)
+                for dest in sorted(written_files(dataset, inputs.static_files))]
+    pages = generated_page_files(dataset)
+    for dest in inputs.static_files:
+        collision = generated_file_collision(shown(dest), dest, pages)
+        if collision is not None:
+            problems.append(collision)
+    return problems
+
+
+def _section_problems(path: Path, shown: str, dataset: Dataset) -> list[Diagnostic]:
+    """A section's references, found as the build finds them: in the text after the
+    front matter, which MkDocs takes as page settings."""
+    text, problem = read_section(path, shown)
+    if problem is not None:
+        return [problem]
+    body, first_line = section_body(text)
+    return [diagnostic for ref in find_references(body, first_line)
+            for diagnostic in check_reference(ref, dataset, shown)]
+
+
+def section_body(text: str) -> tuple[str, int]:
+    """A section's text without its front matter, split as MkDocs splits it, and the
+    line of the file the rest starts on."""
+    from mkdocs.utils.meta import get_data
+
+    body, _ = get_data(text)
+    return body, text[: len(text) - len(body)].count("\n") + 1
+
+
+def _nav_problems(inputs: BuildInputs, dataset: Dataset, root: Path) -> list[Diagnostic]:
+    """nav entries of mkdocs.yml that name no page: a strict build fails on them."""
+    if not inputs.nav_unfound:
+        return []
+    generated = {*(f"{url}index.md" for url in generated_page_urls(dataset)),
+                 *export_files(dataset, ""), FEED_PATH}
+    try:
+        lines = read_regular(inputs.config_file).decode("utf-8", "replace").splitlines()
+    except NotReadable:
+        lines = []
+    docs = Path(os.path.relpath(inputs.docs_dir, root)).as_posix()
+    problems = []
+    for entry in inputs.nav_unfound:
+        if entry.lookup in generated:
+            continue
+        line, column = _nav_position(lines, entry.path)
+        fix = (f"create {docs}/{short(entry.lookup)} or remove the entry" if entry.lookup else
+               f"write it relative to {docs}/ or as a full URL")
+        problems.append(Diagnostic(CONFIG_FILE, line, column, "error",
+                                   f"nav entry '{short(entry.path)}' names no page; {fix}"))
+    return problems
+
+
+def _nav_position(lines: list[str], path: str) -> tuple[int, int]:
+    """Where `path` is written as a value under nav:, or the nav: line itself."""
+    start = next((number for number, line in enumerate(lines) if line.startswith("nav:")), 0)
+    # The whole value: 'missing.md' is not found inside 'not-missing.md'.
+    value = re.compile(rf"""(?:^|[\s:'"]){re.escape(path)}(?=['"]?\s*(?:#|$))""")
+    for number in range(start, len(lines)):
+        found = value.search(lines[number])
+        if found:
+            return number + 1, found.end() - len(path) + 1
+    return start + 1, 1

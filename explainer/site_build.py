@@ -14,6 +14,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +29,10 @@ from .output_dir import (
     recover,
     refuse_unsafe_target,
     remove_ours,
+    signals_deferred,
     swap_in,
 )
+from .verify import expected_outputs, section_outputs, verify_site
 
 SITE_DIR = "site"
 
@@ -161,13 +164,18 @@ def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = N
     from .plugin import DataErrors
 
     root = Path(config.config_file_path).parent
-    staging = make_staging(target)
+    staging: Path | None = None
     try:
+        with signals_deferred():  # a signal now still finds `staging` set, so it is removed
+            staging = make_staging(target)
         config.site_dir = str(staging)
         if serve_url is None:
             build(config)
         else:
             build(config, serve_url=serve_url, dirty=False)
+        problem = verify_site(staging, expected_outputs(config), section_outputs(config))
+        if problem is not None:
+            raise _Failed(problem)
         mark_as_site(staging)
         swap_in(staging, target)
         _print_notes(config)
@@ -183,8 +191,25 @@ def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = N
         raise _Failed(template_error_line(exc, root)) from None
     except OSError as exc:
         raise _Failed(f"error: {describe_os_error(exc, root)}") from None
+    except (_Failed, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a template or theme failing at run time
+        raise _Failed(unexpected_error_line(exc, root)) from None
     finally:
-        remove_ours(staging)
+        if staging is not None:
+            remove_ours(staging)
+
+
+def unexpected_error_line(exc: BaseException, root: Path) -> str:
+    """Any other failure in one line, at the template line it happened in if there is one
+    (a division by zero or endless recursion in overrides/)."""
+    what = f"{type(exc).__name__}: {_one_line(str(exc))[:200]}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith(".html") and Path(frame.filename).is_file():
+            return (f"{_shown(Path(frame.filename), root)}:{frame.lineno or 1}:1: error: "
+                    f"{what} while rendering; fix the template")
+    return f"error: the build failed with {what}"
 
 
 _NOTED: set[str] = set()
@@ -251,6 +276,9 @@ def parse_dev_addr(text: str) -> tuple[str, int]:
 
     A bare port means loopback: the preview is for the editor, not the network."""
     text = text.strip()
+    if "://" in text:
+        raise ValueError(f"'{text}' is a URL; give host:port without http://, e.g. "
+                         f"127.0.0.1:{DEFAULT_PORT}")
     if text.isdigit():
         host, port = "127.0.0.1", text
     elif text.startswith("["):
@@ -266,7 +294,8 @@ def parse_dev_addr(text: str) -> tuple[str, int]:
         port = port or str(DEFAULT_PORT)
     if not host:
         raise ValueError(f"'{text}' names no host; write e.g. 127.0.0.1:8000")
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
+    # ASCII digits only: int() also reads '８０００', and str.isdigit() also passes '¹²³'.
+    if not re.fullmatch("[0-9]{1,5}", port) or not 1 <= int(port) <= 65535:
         raise ValueError(f"port '{port}' must be a number from 1 to 65535, e.g. "
                          f"{host}:{DEFAULT_PORT}")
     return host, int(port)

@@ -6,6 +6,7 @@ Relative URLs keep the site working from any sub-path (GitHub Pages) and from di
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import urlsplit
 
 # kind -> (page path of its index, whether each entity has a page of its own)
@@ -91,7 +92,37 @@ def site_url_problem(site_url: str | None) -> str | None:
         return f"site_url '{shown}' must not have a ?query or #fragment, {example}"
     if parts.username or parts.password:
         return f"site_url '{shown}' must not carry a user name or password, {example}"
+    if _port_problem(parts.netloc):
+        return (f"site_url '{shown}' has a port that is not a number from 1 to 65535; "
+                f"correct it or leave the port out, {example}")
+    if _BAD_ESCAPE.search(site_url):
+        return (f"site_url '{shown}' has a % not followed by two hexadecimal digits; "
+                f"write a literal % as %25, {example}")
+    if not _valid_host(parts.hostname or ""):
+        return (f"site_url '{shown}' has no valid host name (empty parts, or a part that "
+                f"starts or ends with '-'), {example}")
     return None
 
 
 _UNSAFE_IN_URL = set("\"'<>`\\{}|^")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PORT = re.compile(r":([^:\]]*)$")  # after the host, or after an [IPv6] literal
+
+
+def _port_problem(netloc: str) -> bool:
+    """An empty port ('example.org:'), or one out of range; urlsplit allows both."""
+    port = _PORT.search(netloc.rpartition("@")[2])
+    if port is None:
+        return False
+    digits = port.group(1)
+    return not (digits.isascii() and digits.isdigit() and 1 <= int(digits) <= 65535)
+
+
+def _valid_host(host: str) -> bool:
+    """A name of non-empty dot-separated labels of at most 63 characters, none starting
+    or ending with '-'; a final dot (a fully qualified name) is allowed. IP literals pass."""
+    if ":" in host:
+        return True  # an IPv6 literal, which urlsplit has already checked
+    labels = host.removesuffix(".").split(".")
+    return all(label and len(label) <= 63 and not label.startswith("-")
+               and not label.endswith("-") for label in labels)

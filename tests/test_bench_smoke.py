@@ -1,4 +1,5 @@
-"""The benchmark still runs: `bench/run.py --smoke` (10 actors, once, one preview edit).
+"""The benchmarks still run: `bench/run.py --smoke` (10 actors, once, one preview edit) and
+`bench/history.py --smoke` (20 commits, one call and one build of each kind).
 
 No timing is asserted; only that the run completes and writes its JSON."""
 
@@ -42,3 +43,28 @@ def test_bench_smoke_run_writes_results(tmp_path: Path) -> None:
     assert size["same_article_html"]["differ"] == 0
     assert size["same_article_html"]["missing_in_plain"] == 0
     assert data["serve"]["edits"] == 1 and data["serve"]["refresh_s"] > 0
+
+
+def test_history_bench_smoke_run_writes_results(tmp_path: Path) -> None:
+    """`bench/history.py --smoke`: 20 commits, one call of each kind, one build each."""
+    out = tmp_path / "history.json"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "history.py"), "--smoke", "--out", str(out),
+         "--work", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=120, cwd=REPO,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {"date", "cpus", "python", "git_head", "load_average_start", "load_average_end",
+            "total_s"} <= data["meta"].keys()
+    history = data["history"]
+    assert history["commits"] == 20
+    # Every entity of the first commit is added, then one change per commit.
+    assert history["changes"] > 20 and history["substantive"] < history["changes"]
+    for measured in ("cold_s", "warm_s", "one_more_s"):
+        assert len(history[measured]) == 1 and history[measured][0] > 0
+    builds = data["builds"]
+    assert len(builds["wall_s"]["git"]) == len(builds["wall_s"]["no_git"]) == 1
+    assert builds["ratio"] > 0
+    assert "| `load_history`, cold (empty cache) |" in result.stdout

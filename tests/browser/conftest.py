@@ -1,4 +1,4 @@
-"""Real-browser fixtures: build the site once, serve it locally, drive Debian's Chromium.
+"""Real-browser fixtures: build the site once, serve it locally, drive Chromium.
 
 The site is built once per test session into a temporary folder (from a copy of the
 project, so a concurrent edit of site/ never races with the tests) with SITE_URL set to
@@ -6,12 +6,14 @@ the local server, and served by a ThreadingHTTPServer on 127.0.0.1 that answers 
 missing path with site/404.html and status 404, as a static host does.
 
 One Chromium per session; each test opens its own context (fresh storage, cookies,
-cache) and closes it. If /usr/bin/chromium is missing every test here is skipped.
+cache) and closes it. The browser is Debian's /usr/bin/chromium unless EXPLAINER_CHROMIUM
+names another Chromium or Chrome (see explainer.testing). If it is missing, every test here
+fails when CI is set (a CI run must not pass without its browser tests) and is skipped
+otherwise, with the reason and the fix.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -24,9 +26,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from explainer.localsite import site_server
+from explainer.testing import chromium_path, in_ci, missing_browser
 from tests.conftest import copy_project
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = chromium_path()
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -88,9 +91,13 @@ def _build(project: Path, site_dir: Path, base_url: str) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _require_chromium() -> None:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM}: run `apt-get install chromium` "
-                    "(Debian's package) and run the tests again")
+    problem = missing_browser()
+    if problem is None:
+        return
+    if in_ci():
+        pytest.fail(f"{problem} (CI is set, so a missing browser is a failure, not a skip)",
+                    pytrace=False)
+    pytest.skip(problem)
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from explainer.diagnostics import Diagnostic
 from explainer.localsite import free_port
 from explainer.site_build import parse_dev_addr
+from explainer.urls import site_url_problem
 
 from ..conftest import copy_project, run_cli
 from .support import hash_tree
@@ -51,6 +53,22 @@ def _loop(root: Path) -> None:
 
 def _dangling(root: Path) -> None:
     (root / "content" / "gone.md").symlink_to("nowhere.md")
+
+
+def _set_site_url(root: Path, value: str) -> None:
+    lines = (root / "mkdocs.yml").read_text().splitlines(keepends=True)
+    lines[7] = f"site_url: {value}\n"  # line 8, where the tests expect it
+    (root / "mkdocs.yml").write_text("".join(lines))
+
+
+def _prepend(path: Path, text: str) -> None:
+    path.write_text(text + path.read_text())
+
+
+def _badly_named(root: Path) -> None:
+    # A name that is not UTF-8 can only be made from bytes.
+    with open(os.path.join(os.fsencode(root / "content"), b"bad-\xff.md"), "wb") as file:
+        file.write(b"# Bad\n")
 
 
 BREAKAGES = {
@@ -97,6 +115,22 @@ BREAKAGES = {
     "control character in a section": (
         lambda r: (r / "content" / "index.md").write_text("# Overview\n\nBell \x07 here\n"),
         "content/index.md:3:6: error: control character U+0007 in the text; remove it"),
+    "site_url MkDocs cannot parse": (lambda r: _set_site_url(r, "http://[::1"),
+                                     "mkdocs.yml:8:1: error: site_url: Invalid IPv6 URL"),
+    "mkdocs.yml inherits itself": (lambda r: _prepend(r / "mkdocs.yml", "INHERIT: mkdocs.yml\n"),
+                                   "mkdocs.yml:1:1: error: INHERIT: mkdocs.yml leads back to "
+                                   "mkdocs.yml"),
+    "file name not UTF-8": (_badly_named, "content/bad-\\xff.md:1:1: error: file name is not "
+                                          "valid UTF-8; rename it"),
+    "own page at a generated index": (
+        lambda r: ((r / "content" / "actors").mkdir(),
+                   (r / "content" / "actors" / "index.md").write_text("# Mine\n")),
+        "content/actors/index.md:1:1: error: this page's address /actors/ is taken by the "
+        "generated actors index"),
+    "unknown reference after front matter": (
+        lambda r: (r / "content" / "extra.md").write_text(
+            "---\ntitle: Extra\n---\n\n[[actor:nobody]]\n"),
+        "content/extra.md:5:1: error: unknown actor 'nobody'"),
     "unknown reference in .markdown": (
         lambda r: (r / "content" / "extra.markdown").write_text("# X\n\n[[actor:nobody]]\n"),
         "content/extra.markdown:3:1: error: unknown actor 'nobody'"),
@@ -107,6 +141,10 @@ BREAKAGES = {
 def test_check_and_build_agree_with_one_line(root: Path, name: str) -> None:
     breakage, expected = BREAKAGES[name]
     breakage(root)
+    _assert_one_line(root, expected)
+
+
+def _assert_one_line(root: Path, expected: str) -> None:
     check = run_cli(root, "check", timeout=60)
     build = run_cli(root, "build", timeout=120)
     for run in (check, build):
@@ -136,6 +174,7 @@ def test_files_the_build_skips_are_not_checked(root: Path) -> None:
     ("https://example.org/x/#top", "must not have a ?query or #fragment"),
     ("ftp://example.org/", "must start with http:// or https:// and name a host"),
     ("example.org", "it should include the http:// (scheme)"),  # MkDocs' own check
+    ("http://[::1/", "Invalid IPv6 URL"),  # raised, not reported, by MkDocs
 ])
 def test_an_unsafe_site_url_stops_check_and_build(root: Path, value: str,
                                                   message: str) -> None:
@@ -168,6 +207,7 @@ def test_dev_addr_forms(text: str, expected: tuple[str, int]) -> None:
     ("localhost:http", "port 'http' must be a number from 1 to 65535"),
     ("::1:8000", "looks like an IPv6 address; write it in brackets"),
     (":8000", "names no host"),
+    ("\u00b9\u00b2\u00b3", "port '\u00b9\u00b2\u00b3' must be a number from 1 to 65535"),
 ])
 def test_bad_dev_addr_is_one_line(root: Path, text: str, message: str) -> None:
     run = run_cli(root, "serve", "--dev-addr", text, timeout=60)
@@ -186,3 +226,155 @@ def test_serve_on_a_taken_port_is_one_line(root: Path) -> None:
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr, run.stderr
     assert f"error: cannot listen on 127.0.0.1:{port}" in run.stderr, run.stderr
+
+
+# -- mkdocs.yml may not run code -------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", [
+    "!!python/object/apply:os.system",
+    "!<tag:yaml.org,2002:python/object/apply:os.system>",
+    "!py!object/apply:os.system",  # through a %TAG directive
+])
+def test_mkdocs_yml_may_not_construct_python_objects(root: Path, tag: str) -> None:
+    marker = root.parent / "constructed"
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    if tag.startswith("!py!"):
+        text = "%TAG !py! tag:yaml.org,2002:python/\n---\n" + text
+    config.write_text(text + f'extra:\n  x: {tag} ["touch {marker}"]\n')
+    line = len(config.read_text().splitlines())
+    _assert_one_line(root, f"mkdocs.yml:{line}:6: error: mkdocs.yml may not construct Python "
+                           "objects; remove the !!python tag")
+    assert not marker.exists()
+
+
+def test_a_python_tag_in_an_inherited_file_is_refused(root: Path) -> None:
+    marker = root.parent / "constructed"
+    (root / "base.yml").write_text(f'extra:\n  x: !!python/object/apply:os.system '
+                                   f'["touch {marker}"]\n')
+    _prepend(root / "mkdocs.yml", "INHERIT: base.yml\n")
+    _assert_one_line(root, "base.yml:2:6: error: mkdocs.yml may not construct Python objects")
+    assert not marker.exists()
+
+
+def test_env_and_relative_tags_still_work(root: Path) -> None:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "extra:\n  base: !relative $config_dir\n"
+                      "  mode: !ENV [EXPLAINER_MODE, plain]\n")
+    check = run_cli(root, "check")
+    assert check.returncode == 0, check.stderr
+
+
+# -- content the build reads -----------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_section_that_fails_to_read_is_one_line(root: Path) -> None:
+    (root / "content" / "mem.md").symlink_to("/proc/self/mem")
+    _assert_one_line(root, "content/mem.md:1:1: error: content/mem.md cannot be read "
+                           "(Input/output error)")
+
+
+def test_front_matter_is_not_scanned_for_references(root: Path) -> None:
+    # MkDocs takes front matter as page settings, so the build never expands it.
+    (root / "content" / "extra.md").write_text(
+        '---\ntitle: "[[actor:nobody]]"\n---\n\n# Extra\n')
+    for command in ("check", "build"):
+        run = run_cli(root, command, timeout=120)
+        assert run.returncode == 0, run.stderr
+
+
+def test_a_static_file_at_a_generated_page_is_refused(root: Path) -> None:
+    (root / "content" / "issues").mkdir()
+    (root / "content" / "issues" / "index.html").write_text("<p>mine</p>\n")
+    check = run_cli(root, "check")
+    assert check.returncode == 1, check.stderr
+    assert check.lines[0] == (
+        "content/issues/index.html:1:1: error: this file's address /issues/index.html is "
+        "taken by the generated issues index, which would silently replace it; rename the "
+        "file"), check.stderr
+
+
+def test_a_nav_entry_naming_no_page_is_refused(root: Path) -> None:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - Missing: missing.md\n"
+                      "  - Elsewhere: https://example.org/more/\n")
+    line = len(config.read_text().splitlines()) - 1
+    check = run_cli(root, "check")
+    assert check.returncode == 1, check.stderr
+    assert check.lines[0] == (
+        f"mkdocs.yml:{line}:14: error: nav entry 'missing.md' names no page; create "
+        "content/missing.md or remove the entry"), check.stderr
+    assert len([line for line in check.lines if ": error: " in line]) == 1, check.stderr
+    build = run_cli(root, "build")
+    assert build.returncode == 1 and "Traceback" not in build.stderr, build.stderr
+
+
+def test_a_file_name_cannot_forge_a_diagnostic(root: Path) -> None:
+    forged = "index.md:1:1: error: forged"  # no '/': it is one file name
+    (root / "content" / f"evil\n{forged}.md").write_text("# Evil\n\n[[actor:nobody]]\n")
+    for command in ("check", "build"):
+        run = run_cli(root, command, timeout=120)
+        assert run.returncode == 1, run.stderr
+        assert "Traceback" not in run.stderr, run.stderr[-2000:]
+        assert not any(line.startswith(forged) for line in run.lines), run.stderr
+        assert f"content/evil\\n{forged}.md:3:1: error: unknown actor" in run.stderr
+
+
+def test_as_text_escapes_control_characters_in_the_path() -> None:
+    shown = Diagnostic("content/a\rb\n.md", 1, 1, "error", "x").as_text()
+    assert shown == "content/a\\rb\\n.md:1:1: error: x"
+
+
+# -- the published address --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, message", [
+    ("https://example.org:0/", "port"),
+    ("https://example.org:65536/", "not a valid URL"),
+    ("https://example.org:/", "port"),
+    ("https://example.org:\uff18\uff10/", "not a valid URL"),
+    ("https://example.org/caf%zz/", "% not followed by two hexadecimal digits"),
+    ("https://a..b/", "host name"),
+    ("https://-bad-.example/", "host name"),
+    ("https://example.org./x/", None),
+    ("https://example.org:8443/caf%C3%A9/", None),
+    ("http://[::1]:8000/", None),
+    ("http://127.0.0.1/", None),
+])
+def test_site_url_ports_escapes_and_host_names(value: str, message: str | None) -> None:
+    problem = site_url_problem(value)
+    if message is None:
+        assert problem is None, problem
+    else:
+        assert problem is not None and message in problem, problem
+
+
+@pytest.mark.parametrize("text, message", [
+    ("127.0.0.1:\uff18\uff10\uff10\uff10", "must be a number from 1 to 65535"),
+    ("\u00b9\u00b2\u00b3", "must be a number from 1 to 65535"),
+    ("9" * 5000, "must be a number from 1 to 65535"),
+    ("http://127.0.0.1:8123", "give host:port without http://"),
+    ("https://localhost", "give host:port without http://"),
+])
+def test_dev_addr_rejects(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_dev_addr(text)
+
+
+@pytest.mark.parametrize("snippet, expected", [
+    ("{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero while rendering"),
+    ("{% macro loop() %}{{ loop() }}{% endmacro %}{{ loop() }}", "RecursionError"),
+])
+def test_a_template_failing_at_run_time_is_one_line(root: Path, snippet: str,
+                                                     expected: str) -> None:
+    actor = root / "overrides" / "explainer" / "actor.html"
+    actor.write_text(actor.read_text(encoding="utf-8") + "\n" + snippet + "\n")
+    run = run_cli(root, "build", timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    [line] = [line for line in run.lines if ": error: " in line or line.startswith("error:")]
+    assert line.startswith("overrides/explainer/actor.html:"), line
+    assert expected in line, line
+    assert not (root / "site").exists()

@@ -15,7 +15,8 @@ import threading
 import time
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
+from explainer.testing import chromium_path
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -87,7 +88,8 @@ def inspect_site(site: Path, search_terms: list[str]) -> dict:
     pages: dict[str, dict] = {}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium_path(),
+                                                 args=CHROMIUM_ARGS)
             context = browser.new_context()
             context.add_init_script(TRAP)
             context.set_default_timeout(10_000)
