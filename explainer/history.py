@@ -288,7 +288,9 @@ def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
             return unavailable(f"{data_dir} is outside the git repository")
         head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
     except GitUnavailable as exc:
-        return unavailable(f"no git history ({exc})")
+        why = ("the project is not in a git repository" if "not a git repository" in str(exc)
+               else str(exc))
+        return unavailable(f"no git history ({why})")
     cache = _Cache(cache_dir)
     walk_key = "walk-" + hashlib.sha256(
         f"{head}\0{data_rel}\0{','.join(kinds)}".encode()).hexdigest()[:32]
