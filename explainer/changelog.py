@@ -18,17 +18,41 @@ _VALUE_LABELS = {"status": QUESTION_STATUSES, "stance": STANCES}
 _LONGEST_VALUE = 140
 
 
-def show_value(field: str, value: Any) -> str:
+def shown_pair(field: str, before: Any, after: Any) -> tuple[str, str]:
+    """Both sides of a change as shown: a long text cut around the part that differs,
+    with some context, so the two never look the same."""
+    old, new = _full(field, before), _full(field, after)
+    if max(len(old), len(new)) <= _LONGEST_VALUE:
+        return old, new
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    context = 40
+    return _window(old, start, end, context), _window(new, start, end, context)
+
+
+def _window(text: str, start: int, end: int, context: int) -> str:
+    begin = max(0, start - context)
+    stop = len(text) - max(0, end - context)
+    middle = text[begin:stop]
+    if len(middle) > _LONGEST_VALUE:  # a long rewrite: its start is enough
+        middle = middle[: _LONGEST_VALUE - 1] + "…"
+    return ("…" if begin else "") + middle + ("…" if stop < len(text) else "")
+
+
+def _full(field: str, value: Any) -> str:
     if value is None or value == []:
         return "(none)"
     if isinstance(value, str):
         text = _VALUE_LABELS.get(field, {}).get(value, value)
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        text = ", ".join(value)
+        text = "; ".join(value)
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
-    text = " ".join(text.split())
-    return text if len(text) <= _LONGEST_VALUE else text[: _LONGEST_VALUE - 1] + "…"
+    return " ".join(text.split())
 
 
 def change_html(change: Change) -> Markup:
@@ -38,8 +62,7 @@ def change_html(change: Change) -> Markup:
     if change.action == "removed":
         return Markup("removed")
     parts = [Markup("{} <del>{}</del> → <ins>{}</ins>").format(
-        field.name.replace("_", " "), show_value(field.name, field.before),
-        show_value(field.name, field.after))
+        field.name.replace("_", " "), *shown_pair(field.name, field.before, field.after))
         for field in change.fields if field.substantive]
     if not parts:
         return Markup("wording")
@@ -50,8 +73,9 @@ def change_text(change: Change) -> str:
     """The same in plain text, for feeds and exports."""
     if change.action != "changed":
         return "first published" if change.action == "added" else "removed"
-    return "; ".join(f"{f.name.replace('_', ' ')}: {show_value(f.name, f.before)} → "
-                     f"{show_value(f.name, f.after)}" for f in change.fields if f.substantive)
+    return "; ".join("{}: {} → {}".format(f.name.replace("_", " "),
+                                          *shown_pair(f.name, f.before, f.after))
+                     for f in change.fields if f.substantive)
 
 
 def update_changes(dataset: Dataset, history: History) -> dict[str, list[Change]]:
@@ -63,9 +87,12 @@ def update_changes(dataset: Dataset, history: History) -> dict[str, list[Change]
         if first:
             added_at[update.id] = first[0].when
     found: dict[str, list[Change]] = {}
-    since: datetime | None = None
+    # Entries published together (one commit) share the same window.
+    moments = sorted(set(added_at.values()))
+    before = {moment: (moments[i - 1] if i else None) for i, moment in enumerate(moments)}
     for update_id in sorted(added_at, key=lambda u: (added_at[u], u)):
         until = added_at[update_id]
+        since = before[until]
         listed = []
         for ref in dataset.updates[update_id].touches:
             singular, _, key = ref.partition(":")
@@ -74,5 +101,4 @@ def update_changes(dataset: Dataset, history: History) -> dict[str, list[Change]
                 listed.extend(c for c in history.of(kind, key) if c.substantive
                               and c.when <= until and (since is None or c.when > since))
         found[update_id] = sorted(listed, key=lambda c: (c.when, c.kind, c.key))
-        since = until
     return found

@@ -142,7 +142,8 @@ class _Entry:
         self.loaded.error((self.index, *field_path), message, severity=severity)
 
 
-Retired = Callable[[], frozenset[tuple[str, str]]]
+# (kind, id) of facts removed after publication, or None when no history can tell.
+Retired = Callable[[], frozenset[tuple[str, str]] | None]
 
 
 def load_dataset(data_dir: Path, root: Path | None = None,
@@ -301,6 +302,10 @@ def _check_references(dataset: Dataset, entries: list[_Entry], retired: Retired)
             _check_position_quotes(dataset, entry)
         if entry.kind == "updates":
             _check_touches(dataset, entry, referenced, known_broken, retired)
+            if "TODO" in entry.entity.summary:  # a drafted entry nobody finished
+                entry.error(("summary",), f"update '{entry.entity.id}': the summary still "
+                            "says TODO; write what changed before publishing",
+                            severity="warning")
         if entry.kind in ("positions", "events", "issues") and not sources_of(entity):
             entry.error((), f"{entry.kind[:-1]} '{entity.id}' cites no source; add "
                         "'sources:' with at least one source id", severity="warning")
@@ -338,8 +343,14 @@ def _check_touches(dataset: Dataset, entry: _Entry, referenced: set, known_broke
             continue
         table = dataset.table(REF_KINDS[kind_name])
         referenced.add((REF_KINDS[kind_name], target_id))
-        if target_id not in table and not known_broken(REF_KINDS[kind_name], target_id) \
-                and (REF_KINDS[kind_name], target_id) not in retired():
+        if target_id in table or known_broken(REF_KINDS[kind_name], target_id):
+            continue
+        known = retired()
+        if known is None:  # no history: it may be a fact removed after publication
+            entry.error(("touches", index), f"{NO_HISTORY_TOUCH} {kind_name} "
+                        f"'{short(target_id)}'{did_you_mean(target_id, table)}",
+                        severity="warning")
+        elif (REF_KINDS[kind_name], target_id) not in known:
             entry.error(("touches", index), f"unknown {kind_name} '{short(target_id)}'"
                         f"{did_you_mean(target_id, table)}")
 
@@ -361,6 +372,14 @@ _REVIEW_WARNING = re.compile(rf"^[a-z]+ '[^']*' {_DUE_PHRASE} \d{{4}}-\d{{2}}-\d
 
 def _is_due(review_by: date | None, today: date) -> bool:
     return review_by is not None and review_by < today
+
+
+# Without git history a touch of a missing fact may name one removed after publication.
+NO_HISTORY_TOUCH = "no git history to tell whether a removed fact or a typo:"
+
+
+def is_history_reminder(diagnostic: Diagnostic) -> bool:
+    return diagnostic.severity == "warning" and diagnostic.message.startswith(NO_HISTORY_TOUCH)
 
 
 def is_review_reminder(diagnostic: Diagnostic) -> bool:

@@ -26,7 +26,7 @@ from .yaml_source import load_yaml_bytes
 
 # Fields that record editors' bookkeeping, not the fact itself.
 BOOKKEEPING = frozenset({"as_of", "review_by"})
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 Snapshot = dict[str, dict[str, Any]]  # entity key -> its fields as written
 
@@ -39,6 +39,8 @@ class FieldChange:
 
     @property
     def substantive(self) -> bool:
+        if self.name in EXACT_FIELDS:  # verbatim quotes, times, links, ids, closed sets
+            return _spaced(self.before) != _spaced(self.after)
         return _letters(self.before) != _letters(self.after)
 
 
@@ -92,8 +94,11 @@ class History:
         return days[-1] if days else None
 
 
-def retired(history: History) -> frozenset[tuple[str, str]]:
-    """(kind, key) of every fact whose last change removed it."""
+def retired(history: History) -> frozenset[tuple[str, str]] | None:
+    """(kind, key) of every fact whose last change removed it; None when there is no
+    history to tell (a shallow clone, an export without .git)."""
+    if not history.available:
+        return None
     last: dict[tuple[str, str], str] = {}
     for change in history.changes:
         last[(change.kind, change.key)] = change.action
@@ -104,12 +109,37 @@ def unavailable(reason: str) -> History:
     return History(available=False, reason=reason)
 
 
+# Fields where any change but spacing is one of substance: a verbatim quote, a time, a
+# link, a reference or a choice from a closed set.
+EXACT_FIELDS = frozenset({
+    "text", "start", "end", "date", "published", "url", "id", "actor", "issue", "source",
+    "event", "affiliation", "stance", "status", "kind", "sources", "quotes", "actors",
+    "issues", "touches"})
+# Punctuation that is part of a number: a sign, a decimal point, a unit.
+_NUMERIC_MARKS = frozenset("+-−.,:/%$€£¥")
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _spaced(value: Any) -> str:
+    return " ".join(_as_text(value).split())
+
+
 def _letters(value: Any) -> str:
-    """A value reduced to its letters and digits, lower case: equal for wording-only
-    edits (case, punctuation, spacing)."""
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True,
-                                                           ensure_ascii=False, default=str)
-    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+    """A value reduced to its letters and digits, lower case, keeping the punctuation
+    that belongs to a number: equal for wording-only edits (case, punctuation, spacing),
+    different for '$1.5 million' and '$15 million'."""
+    text = unicodedata.normalize("NFKC", _as_text(value)).casefold()
+
+    def by_a_digit(index: int) -> bool:
+        return any(0 <= i < len(text) and text[i].isdigit() for i in (index - 1, index + 1))
+
+    return "".join(char for index, char in enumerate(text)
+                   if char.isalnum() or (char in _NUMERIC_MARKS and by_a_digit(index)))
 
 
 # -- snapshots of one file version ------------------------------------------------------
@@ -172,7 +202,9 @@ class GitUnavailable(Exception):
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        result = subprocess.run(["git", "-C", str(root), *args], input=stdin,
+        # quotePath off: paths with non-ASCII letters come out as written, not quoted.
+        result = subprocess.run(["git", "-C", str(root), "-c", "core.quotePath=false", *args],
+                                input=stdin,
                                 capture_output=True, timeout=120, check=False,
                                 env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -196,7 +228,8 @@ _NULL_BLOB = "0" * 40
 def _commits(root: Path, data_rel: str, kinds: Iterable[str]) -> list[_Commit]:
     wanted = {f"{data_rel}/{kind}.yaml": kind for kind in kinds}
     out = _git(root, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-renames",
-               "--no-abbrev", "--format=%x01%H %ct", "--", *wanted)
+               "--no-abbrev", "--format=%x01%H %ct", "--",
+               *(f":(top){path}" for path in wanted))  # paths from the repository's top
     commits: list[_Commit] = []
     for chunk in out.decode("utf-8", "replace").split("\x01")[1:]:
         lines = chunk.splitlines()
@@ -286,7 +319,10 @@ def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
         data_rel = Path(os.path.relpath(data_dir.resolve(), top.resolve())).as_posix()
         if data_rel.startswith(".."):
             return unavailable(f"{data_dir} is outside the git repository")
-        head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+        try:
+            head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+        except GitUnavailable:
+            return unavailable("no git history (the repository has no commits yet)")
     except GitUnavailable as exc:
         why = ("the project is not in a git repository" if "not a git repository" in str(exc)
                else str(exc))
@@ -296,12 +332,16 @@ def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
         f"{head}\0{data_rel}\0{','.join(kinds)}".encode()).hexdigest()[:32]
     walked = cache.get(walk_key)
     try:
+        changes = _changes_of(walked)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a damaged cache file
+        walked = None
+    try:
         if walked is None:
             walked = _walk(root, data_rel, kinds, cache)
             cache.put(walk_key, walked)
+            changes = _changes_of(walked)
     except GitUnavailable as exc:
         return unavailable(f"git history could not be read ({exc})")
-    changes = [_change_from_json(item) for item in walked["changes"]]
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
     for kind in kinds:
         last = walked["heads"].get(kind) or {}
@@ -311,6 +351,12 @@ def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
     return History(changes=changes, available=True)
 
 
+def _changes_of(walked: Any) -> list[Change]:
+    if not isinstance(walked, dict) or not isinstance(walked.get("heads"), dict):
+        raise ValueError("not a walk")
+    return [_change_from_json(item) for item in walked["changes"]]
+
+
 def _walk(root: Path, data_rel: str, kinds: list[str], cache: _Cache) -> dict[str, Any]:
     commits = _commits(root, data_rel, kinds)
     needed = list(dict.fromkeys(blob for c in commits for _, blob in c.blobs if blob))
@@ -318,10 +364,10 @@ def _walk(root: Path, data_rel: str, kinds: list[str], cache: _Cache) -> dict[st
     missing = []
     for blob in needed:
         stored = cache.get(f"blob-{blob}")
-        if stored is None:
-            missing.append(blob)
-        else:
+        if isinstance(stored, dict) and isinstance(stored.get("snapshot", 0), dict | None):
             parsed[blob] = stored["snapshot"]
+        else:
+            missing.append(blob)
     kind_of_blob = {blob: kind for c in commits for kind, blob in c.blobs if blob}
     for blob, data in _read_blobs(root, missing).items():
         parsed[blob] = snapshot(kind_of_blob[blob], data)

@@ -23,7 +23,7 @@ from .dataset import Dataset, due_for_review, sources_of
 from .dates import FactDates
 from .diagnostics import Diagnostic, ExplainerError
 from .markup import inert_in_markdown, markdown_text, plain_summary, render_markdown
-from .models import KINDS, QUESTION_STATUSES, STANCES, Entity, Quote
+from .models import KINDS, QUESTION_STATUSES, REF_KINDS, STANCES, Entity, Quote
 from .references import BLOCK_KINDS, LINK_KINDS, Reference, check_reference, find_references
 from .urls import anchor, entity_url, page_heading_id, relative
 
@@ -87,6 +87,7 @@ class Renderer:
         self.env.filters["long_date"] = long_date
         self.env.globals.update(
             ds=dataset, STANCES=STANCES, STATUSES=QUESTION_STATUSES, anchor=anchor,
+            REF_KINDS=REF_KINDS,
             sources_of=sources_of, label_of=self.label_of, mentions=self.mentions,
             dates=self.dates, fact_attrs=self.dates.fact_attrs, dateline=dateline,
             change_html=change_html,
@@ -185,7 +186,8 @@ class Renderer:
                        [*ds.issues.values(), *ds.positions.values()]),
             self._page("questions/", "Open questions", "questions.html", ds.questions.values()),
             self._page("timeline/", "Timeline", "timeline.html", ds.events.values()),
-            self._page("sources/", "Sources", "sources.html", ds.sources.values()),
+            self._page("sources/", "Sources", "sources.html",
+                       [*ds.sources.values(), *_citing(ds)]),
             self._page("changes/", "What changed", "changes.html", ds.updates.values()),
         ]
         for actor in ds.actors.values():
@@ -197,8 +199,10 @@ class Renderer:
             pages.append(self._page(entity_url("actors", actor.id), actor.name, "actor.html",
                                     shown, actor=actor))
         for issue in ds.issues.values():
+            cited = [ds.quotes[q] for p in ds.positions_by_issue.get(issue.id, [])
+                     for q in p.quotes if q in ds.quotes]
             shown = [issue, *ds.positions_by_issue.get(issue.id, []),
-                     *ds.questions_by_issue.get(issue.id, [])]
+                     *ds.questions_by_issue.get(issue.id, []), *cited]
             pages.append(self._page(entity_url("issues", issue.id), issue.title, "issue.html",
                                     shown, issue=issue))
         return pages
@@ -245,6 +249,13 @@ class Renderer:
         ) + "---\n\n" + f"# {markdown_text(title)} {{ #{heading_id} }}\n\n" + body + "\n"
         return GeneratedPage(f"{url}index.md", url, title, markdown, updated, description,
                              actors, actor.id if actor is not None else None, published)
+
+
+def _citing(dataset: Dataset) -> list[Entity]:
+    """Everything the Sources page lists under the sources it cites."""
+    found = (dataset.resolve(kind, key) for citing in dataset.citations.values()
+             for kind, key in citing)
+    return [entity for entity in found if entity is not None]
 
 
 def entity_label(dataset: Dataset, kind: str, entity_id: str) -> str:

@@ -20,7 +20,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from . import publish
-from .dataset import Dataset, any_errors, is_review_reminder, load_dataset
+from .dataset import (
+    Dataset,
+    any_errors,
+    is_history_reminder,
+    is_review_reminder,
+    load_dataset,
+)
 from .dates import FactDates
 from .diagnostics import Diagnostic, ExplainerError
 from .export import export_files
@@ -118,7 +124,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
 
     def _report_warnings(self, diagnostics: list[Diagnostic]) -> None:
         for warning in diagnostics:
-            if is_review_reminder(warning) and not self.config.review_dates_block_build:
+            if (is_review_reminder(warning) and not self.config.review_dates_block_build) \
+                    or is_history_reminder(warning):
                 self.notes.append(_as_note(warning))
             else:
                 log.warning(warning.as_text())

@@ -173,10 +173,10 @@ def written_files(dataset: Dataset, static_files: list[str]) -> set[str]:
     return {path for path in static_files if path in taken}
 
 
-def _retired_facts(root: Path, inputs) -> Callable[[], frozenset[tuple[str, str]]]:
+def _retired_facts(root: Path, inputs) -> Callable[[], frozenset[tuple[str, str]] | None]:
     """Facts removed in the git history, asked for only when the change log touches an
     unknown id. No cache: `check` writes nothing."""
-    def lookup() -> frozenset[tuple[str, str]]:
+    def lookup() -> frozenset[tuple[str, str]] | None:
         return retired(load_history(root, inputs.data_dir, KINDS, cache_dir=None))
     return lookup
 

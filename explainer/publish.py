@@ -10,6 +10,7 @@ from pathlib import Path
 from .cards import card_bytes
 from .dataset import Dataset
 from .dates import FactDates
+from .models import Entity
 from .pages import GeneratedPage, Section, dateline
 from .references import BLOCK_KINDS, LINK_KINDS
 from .structured import card_path
@@ -39,6 +40,8 @@ def page_facts(dataset: Dataset, sections: list[Section], generated: list[Genera
         found = (dataset.resolve(every_kind[r.kind], i) for r in section.references
                  if r.kind in every_kind for i in r.ids)
         shown = [e for e in found if e is not None]
+        shown += [shown_too for r in section.references if r.kind == "stances"
+                  for i in r.ids for shown_too in stance_table_facts(dataset, i)]
         actors = _unique([r.ids[0] for r in section.references if r.kind == "actor"]
                          + [dataset.quotes[r.ids[0]].actor for r in section.references
                             if r.kind == "quote" and r.ids[0] in dataset.quotes])
@@ -53,6 +56,13 @@ def page_facts(dataset: Dataset, sections: list[Section], generated: list[Genera
                                     list(page.actors), page.actor_id, page.description,
                                     kicker, published=page.published or fallback)
     return facts
+
+
+def stance_table_facts(dataset: Dataset, issue_id: str) -> list[Entity]:
+    """What a stance table of an issue shows: its positions and the quotes they cite."""
+    positions = dataset.positions_by_issue.get(issue_id, [])
+    quotes = [dataset.quotes[q] for p in positions for q in p.quotes if q in dataset.quotes]
+    return [*positions, *quotes]
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -201,3 +201,84 @@ def test_a_shallow_clone_falls_back_with_one_line(repo: Path, tmp_path: Path) ->
     assert run.returncode == 0, run.stderr
     assert "note: dates fall back to as_of: this is a shallow clone" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_numbers_signs_and_verbatim_quotes_are_substance() -> None:
+    from explainer.history import FieldChange
+
+    assert FieldChange("summary", "$1.5 million", "$15 million").substantive
+    assert FieldChange("summary", "-5 C", "+5 C").substantive
+    assert FieldChange("start", "2025-08-15T11:00-08:00", "2025-08-15T11:00+08:00").substantive
+    assert FieldChange("text", "Zelenskyy.", "Zelenskyy?").substantive
+    assert not FieldChange("summary", "Hello, world", "hello world!").substantive
+    assert not FieldChange("text", "a  b", "a b").substantive
+
+
+def test_a_project_in_a_subfolder_of_a_repository_has_its_history(tmp_path: Path) -> None:
+    top = tmp_path / "newsroom"
+    project = copy_project(top / "stories" / "alaska")
+    git(top, "init", "-q", "-b", "main")
+    commit_all(top, "First", FIRST)
+    replace_in(project / "data" / "events.yaml", "  place: Alaska\n", "  place: Anchorage\n")
+    commit_all(top, "Second", SECOND)
+    history = load_history(project, project / "data", KINDS)
+    assert history.available, history.reason
+    assert all(c.commit for c in history.changes)
+    assert history.modified("events", "fox-news-interview").isoformat() == "2026-12-01"
+
+
+def test_two_entries_in_one_commit_each_list_their_changes(repo: Path, tmp_path: Path) -> None:
+    from explainer.changelog import update_changes
+    from explainer.dataset import load_dataset
+
+    root = tmp_path / "two"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    replace_in(root / "data" / "events.yaml", "  place: Alaska\n", "  place: Anchorage\n")
+    replace_in(root / "data" / "actors.yaml", "role: President of Russia",
+               "role: President of the Russian Federation")
+    with (root / "data" / "updates.yaml").open("a", encoding="utf-8") as log:
+        log.write('\n- id: a-place\n  date: "2026-12-02"\n  kind: update\n'
+                  "  summary: The interview's place.\n  touches: [event:fox-news-interview]\n"
+                  '\n- id: b-role\n  date: "2026-12-02"\n  kind: update\n'
+                  "  summary: Putin's title.\n  touches: [actor:putin]\n")
+    commit_all(root, "Two entries", "2026-12-02T09:00:00+00:00")
+    dataset, _ = load_dataset(root / "data", root)
+    listed = update_changes(dataset, load_history(root, root / "data", KINDS))
+    assert [(c.kind, c.key) for c in listed["a-place"]] == [("events", "fox-news-interview")]
+    assert [(c.kind, c.key) for c in listed["b-role"]] == [("actors", "putin")]
+
+
+def test_a_logged_removal_builds_with_and_without_history(repo: Path, tmp_path: Path) -> None:
+    root = tmp_path / "removal"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    text = (root / "data" / "positions.yaml").read_text(encoding="utf-8")
+    start = text.index("- actor: un-secretary-general\n")
+    end = text.index("\n- ", start + 1) + 1
+    (root / "data" / "positions.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    with (root / "data" / "updates.yaml").open("a", encoding="utf-8") as log:
+        log.write('\n- id: withdrawn\n  date: "2026-12-02"\n  kind: update\n'
+                  "  summary: A stance withdrawn.\n"
+                  "  touches: [position:un-secretary-general--ceasefire]\n")
+    commit_all(root, "Withdraw", "2026-12-02T09:00:00+00:00")
+    run = run_cli(root, "build")
+    assert run.returncode == 0, run.stderr
+    assert "UN Secretary-General on Ceasefire" in (root / "site" / "changes" / "index.html") \
+        .read_text(encoding="utf-8") or "un-secretary-general--ceasefire" in \
+        (root / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(shallow)],
+                   check=True, capture_output=True)
+    run = run_cli(shallow, "build")
+    assert run.returncode == 0, run.stderr
+    assert "no git history to tell whether a removed fact or a typo" in run.stderr
+
+
+def test_with_history_a_touch_of_a_fact_that_never_was_is_an_error(repo: Path,
+                                                                    tmp_path: Path) -> None:
+    root = tmp_path / "typo"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    replace_in(root / "data" / "updates.yaml", "touches: [question:trilateral-meeting]",
+               "touches: [question:trilateral-meting]")
+    run = run_cli(root, "check")
+    assert run.returncode == 1, run.stderr
+    assert "error: unknown question 'trilateral-meting' (did you mean " in run.stderr

@@ -395,10 +395,13 @@ CASES: list[Case] = [
     Case("dangling-actor-in-list", E,
          replace(E, "actors: [trump, putin]", "actors: [trump, ptuin]"), 1,
          one(E, "ptuin", "unknown actor 'ptuin' (did you mean 'putin'?)")),
+    # Without git history a missing fact may have been removed after publication: a
+    # warning that names the likely typo (with history it is an error: test_history.py).
     Case("dangling-touch", U,
-         replace(U, "[source:alaska-summit-article]", "[source:alaska-summit]"), 1,
-         one(U, "source:alaska-summit]", "unknown source 'alaska-summit' (did you mean "
-             "'alaska-summit-article'?)")),
+         replace(U, "[source:alaska-summit-article]", "[source:alaska-summit]"), 0,
+         lines(at(U, "source:alaska-summit]", "no git history to tell whether a removed "
+                  "fact or a typo: source 'alaska-summit' (did you mean "
+                  "'alaska-summit-article'?)", severity="warning"))),
     Case("touch-of-unknown-kind", U,
          replace(U, "[source:alaska-summit-article]", "[sauce:alaska-summit-article]"), 1,
          one(U, "sauce:", "'sauce:alaska-summit-article' must be kind:id with kind one of "
