@@ -110,6 +110,8 @@ class Comparison:
     update_ids: set[str] = field(default_factory=set)  # in the working tree
     updates_readable: bool = True
     working: dict[str, bytes] = field(default_factory=dict)
+    # Changes to entries of the change log itself that were already published.
+    log_changes: list[Change] = field(default_factory=list)
 
     def shown(self, kind: str) -> str:
         return Path(os.path.relpath(self.data_dir / f"{kind}.yaml", self.root)).as_posix()
@@ -134,6 +136,9 @@ def compare(root: Path, rev: str, data_dir: Path | None = None) -> Comparison:
         after = snapshot(kind, comparison.working[kind])
         if kind == UPDATES:
             _note_updates(comparison, before, after)
+            if after is not None:
+                comparison.log_changes = [c for c in diff(kind, before, after, now, None)
+                                          if needs_entry(c)]
         elif after is not None:  # a broken file is check's to report, not comparable
             comparison.changes += diff(kind, before, after, now, None)
     return comparison
@@ -175,8 +180,9 @@ def uncovered(comparison: Comparison) -> list[Change]:
 
 
 def gate_diagnostics(comparison: Comparison) -> list[Diagnostic]:
-    """One error per changed field (or removed entity) that no new update entry touches."""
-    found: list[Diagnostic] = []
+    """One error per changed field (or removed entity) that no new update entry touches,
+    and one per published entry of the change log that was edited or removed."""
+    found: list[Diagnostic] = _log_diagnostics(comparison)
     loaded: dict[str, Any] = {}
     updates = comparison.shown(UPDATES)
     for change in uncovered(comparison):
@@ -196,6 +202,30 @@ def gate_diagnostics(comparison: Comparison) -> list[Diagnostic]:
                 found.append(Diagnostic(shown, line, column, "error",
                                         f"{_what_changed(noun, change.key, field_change)} "
                                         f"{tail}"))
+    return found
+
+
+def _log_diagnostics(comparison: Comparison) -> list[Diagnostic]:
+    """The public change log only grows: a published entry stays as readers saw it."""
+    shown = comparison.shown(UPDATES)
+    found = []
+    loaded = None
+    for change in comparison.log_changes:
+        if change.action == "removed":
+            found.append(Diagnostic(shown, 1, 1, "error",
+                                    f"entry '{short(change.key)}' of {shown} was removed; "
+                                    "published entries stay: add a correction instead"))
+            continue
+        loaded = loaded or load_yaml_bytes(comparison.working[UPDATES], shown)
+        index = _index_of(UPDATES, loaded.value, change.key)
+        for field_change in change.fields:
+            if field_change.substantive:
+                line, column = loaded.position((index, field_change.name))
+                found.append(Diagnostic(
+                    shown, line, column, "error",
+                    f"{field_change.name} of published entry '{short(change.key)}' changed; "
+                    "entries stay as readers saw them: add a new entry (a correction says "
+                    "what was wrong)"))
     return found
 
 

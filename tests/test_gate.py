@@ -276,3 +276,27 @@ def test_a_removal_can_be_logged_and_then_passes_every_check(repo: Path) -> None
         run = run_cli(repo, *args)
         assert run.returncode == 0, run.stderr
         assert errors(run) == []
+
+
+def test_published_entries_of_the_change_log_stay(repo: Path) -> None:
+    updates = repo / "data" / "updates.yaml"
+    replace_in(updates, "summary: First publication of this explainer",
+               "summary: Second thoughts on this explainer")
+    run = run_cli(repo, "check", "--since", "HEAD")
+    assert run.returncode == 1, run.stderr
+    line, column = field_position(updates, "- id: first-publication", "summary")
+    assert errors(run) == [
+        f"data/updates.yaml:{line}:{column}: error: summary of published entry "
+        "'first-publication' changed; entries stay as readers saw them: add a new entry "
+        "(a correction says what was wrong)"]
+    remove_entry(updates, "- id: first-publication")
+    run = run_cli(repo, "check", "--since", "HEAD")
+    assert "entry 'first-publication' of data/updates.yaml was removed; published entries " \
+        "stay: add a correction instead" in run.stderr
+
+
+def test_a_typo_fix_in_a_published_entry_passes(repo: Path) -> None:
+    replace_in(repo / "data" / "updates.yaml", "built from the source article.",
+               "built from the source article")
+    run = run_cli(repo, "check", "--since", "HEAD")
+    assert run.returncode == 0, run.stderr
