@@ -105,7 +105,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         templates = self.root / self.config.templates_dir
         # The same checks as `check`, before MkDocs walks or reads anything.
-        problems = (tree_problems(Path(config.docs_dir), self.root)
+        problems = (self._cache_problems(Path(config.docs_dir))
+                    + tree_problems(Path(config.docs_dir), self.root)
                     + tree_problems(templates, self.root)
                     + site_url_problems(config.site_url, self.root)
                     + template_problems(templates, self.root))
@@ -129,6 +130,19 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 self.notes.append(_as_note(warning))
             else:
                 log.warning(warning.as_text())
+
+    def _cache_problems(self, docs: Path) -> list[Diagnostic]:
+        """The cache must not sit among the sources: it would be published or read."""
+        cache = self._cache_dir().resolve()
+        for name, folder in (("docs_dir", docs), ("data_dir", self.root / self.config.data_dir),
+                             ("templates_dir", self.root / self.config.templates_dir)):
+            folder = folder.resolve()
+            if cache == folder or folder in cache.parents or cache in folder.parents:
+                return [Diagnostic("mkdocs.yml", 1, 1, "error",
+                                   f"cache_dir '{self.config.cache_dir}' overlaps {name}; "
+                                   "give the explainer plugin a cache_dir of its own, such "
+                                   "as .cache")]
+        return []
 
     def _history(self) -> History:
         history = load_history(self.root, self.root / self.config.data_dir, KINDS,

@@ -93,11 +93,13 @@ def _interruptible() -> Iterator[None]:
 
 
 def _sources(root: Path, config) -> list[Path]:
-    """What the build reads: replacing any of these would lose the editors' work."""
+    """What the build reads (and its cache): replacing any of these would lose the
+    editors' work, or put the cache inside the published site."""
     plugin = config.plugins.get("explainer")
     found = [Path(config.docs_dir), Path(config.config_file_path)]
     if plugin is not None:
-        found += [root / plugin.config.data_dir, root / plugin.config.templates_dir]
+        found += [root / plugin.config.data_dir, root / plugin.config.templates_dir,
+                  root / plugin.config.cache_dir]
     return found
 
 

@@ -305,3 +305,22 @@ def test_a_signal_during_cleanup_waits_for_the_folder_to_go(tmp_path: Path) -> N
                             text=True, timeout=60, env={**ENV, "PYTHONPATH": str(Path.cwd())})
     assert "interrupted after removal" in result.stdout, result.stderr
     assert not staging.exists()
+
+
+@pytest.mark.parametrize("cache_dir, message", [
+    ("content", "mkdocs.yml:1:1: error: cache_dir 'content' overlaps docs_dir"),
+    ("site", "error: --site-dir site overlaps site, part of the project"),
+])
+def test_the_cache_is_kept_apart_from_sources_and_output(tmp_path: Path, cache_dir: str,
+                                                         message: str) -> None:
+    root = copy_project(tmp_path / "project")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - explainer:\n", f"  - explainer:\n      cache_dir: {cache_dir}\n", 1),
+        encoding="utf-8")
+    before = hash_tree(root / "content")
+    run = run_cli(root, "build")
+    assert run.returncode == 1, run.stderr
+    assert hash_tree(root / "content") == before
+    assert [p.name for p in root.iterdir() if "staging" in p.name] == []
+    assert message in run.stderr, run.stderr
