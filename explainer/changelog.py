@@ -69,15 +69,6 @@ def change_html(change: Change) -> Markup:
     return Markup("; ").join(parts)
 
 
-def change_text(change: Change) -> str:
-    """The same in plain text, for feeds and exports."""
-    if change.action != "changed":
-        return "first published" if change.action == "added" else "removed"
-    return "; ".join("{}: {} → {}".format(f.name.replace("_", " "),
-                                          *shown_pair(f.name, f.before, f.after))
-                     for f in change.fields if f.substantive)
-
-
 def update_changes(dataset: Dataset, history: History) -> dict[str, list[Change]]:
     """Update id -> the substantive changes to what it touches that it stands for: made
     after the entry before it was published and no later than the commit that added it."""

@@ -11,6 +11,14 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 
 
+def shown_path(path: Path, root: Path) -> str:
+    """`path` as messages show it: relative to the project when inside it."""
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
 class NotReadable(Exception):
     """The path cannot be read as a text file; the message says why and what to do."""
 

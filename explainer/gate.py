@@ -12,14 +12,22 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, short
-from .history import Change, FieldChange, Snapshot, diff, entity_key, snapshot
+from .history import (
+    Change,
+    FieldChange,
+    GitUnavailable,
+    Snapshot,
+    diff,
+    entity_key,
+    run_git,
+    snapshot,
+)
 from .models import KINDS, REF_KINDS
 from .yaml_source import load_yaml_bytes
 
@@ -39,16 +47,9 @@ class RevisionError(Exception):
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        result = subprocess.run(["git", "-C", str(cwd), *args], input=stdin,
-                                capture_output=True, timeout=120, check=False,
-                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RevisionError(f"git could not be run ({exc})") from None
-    if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[0].removeprefix("fatal: ") if lines else ""
-        raise RevisionError(reason or f"git {args[0]} failed")
-    return result.stdout
+        return run_git(cwd, *args, stdin=stdin)
+    except GitUnavailable as exc:
+        raise RevisionError(str(exc)) from None
 
 
 def _commit_of(top: Path, rev: str) -> str:

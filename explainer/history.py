@@ -200,7 +200,8 @@ class GitUnavailable(Exception):
     """No usable history; the message is the one-line reason."""
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """git's output, or GitUnavailable with git's first line of complaint."""
     try:
         # quotePath off: paths with non-ASCII letters come out as written, not quoted.
         result = subprocess.run(["git", "-C", str(root), "-c", "core.quotePath=false", *args],
@@ -210,8 +211,9 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitUnavailable(f"git could not be run ({exc})") from None
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitUnavailable(message[0] if message else f"git {args[0]} failed")
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[0].removeprefix("fatal: ") if lines else ""
+        raise GitUnavailable(reason or f"git {args[0]} failed")
     return result.stdout
 
 
@@ -227,7 +229,7 @@ _NULL_BLOB = "0" * 40
 
 def _commits(root: Path, data_rel: str, kinds: Iterable[str]) -> list[_Commit]:
     wanted = {f"{data_rel}/{kind}.yaml": kind for kind in kinds}
-    out = _git(root, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-renames",
+    out = run_git(root, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-renames",
                "--no-abbrev", "--format=%x01%H %ct", "--",
                *(f":(top){path}" for path in wanted))  # paths from the repository's top
     commits: list[_Commit] = []
@@ -250,7 +252,7 @@ def _read_blobs(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
     """Contents of many blobs from one `git cat-file --batch`."""
     if not blob_ids:
         return {}
-    out = _git(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in blob_ids).encode())
+    out = run_git(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in blob_ids).encode())
     contents: dict[str, bytes] = {}
     at = 0
     for blob in blob_ids:
@@ -312,15 +314,15 @@ def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
     working tree changes on top of the last commit (dated `now`)."""
     kinds = list(kinds)
     try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
-        if _git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
+        top = Path(run_git(root, "rev-parse", "--show-toplevel").decode().strip())
+        if run_git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
             return unavailable("this is a shallow clone; fetch the full history "
                                "(git fetch --unshallow, or fetch-depth: 0 in CI)")
         data_rel = Path(os.path.relpath(data_dir.resolve(), top.resolve())).as_posix()
         if data_rel.startswith(".."):
             return unavailable(f"{data_dir} is outside the git repository")
         try:
-            head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+            head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
         except GitUnavailable:
             return unavailable("no git history (the repository has no commits yet)")
     except GitUnavailable as exc:

@@ -25,6 +25,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .files import shown_path
+
 # Written into every finished build: "this folder is a site the explainer may replace".
 SITE_MARKER = ".explainer-site"
 # Written into every staging folder the moment it is made.
@@ -53,7 +55,7 @@ def refuse_unsafe_target(target: Path, root: Path, sources: list[Path]) -> None:
     given = target.absolute()
     target = target.resolve()
     root = root.resolve()
-    shown = _shown(target, root)
+    shown = shown_path(target, root)
     if target == Path(target.anchor):
         raise OutputRefused(f"--site-dir {shown} is the root of the file system; "
                             "choose a folder of its own, such as site/")
@@ -66,16 +68,16 @@ def refuse_unsafe_target(target: Path, root: Path, sources: list[Path]) -> None:
         source = source.resolve()
         if target == source or _inside(target, source) or _inside(source, target):
             raise OutputRefused(
-                f"--site-dir {shown} overlaps {_shown(source, root)}, part of the project; "
+                f"--site-dir {shown} overlaps {shown_path(source, root)}, part of the project; "
                 "choose a folder outside the project's sources, such as site/")
     if given.is_symlink() or (target.exists() and not target.is_dir()):
-        raise OutputRefused(f"{_shown(given, root)} exists and is not a folder (or is a link); "
+        raise OutputRefused(f"{shown_path(given, root)} exists and is not a folder (or is a link); "
                             "move it away or choose another --site-dir")
     for source in sources:
         link = _link_into(source, target)
         if link is not None:
             raise OutputRefused(
-                f"{_shown(link, root)} is a link into --site-dir {shown}, so every build "
+                f"{shown_path(link, root)} is a link into --site-dir {shown}, so every build "
                 "would publish the one before it; remove the link")
     if target.is_dir():
         strangers = _not_built(target)
@@ -123,13 +125,6 @@ def _not_built(folder: Path) -> list[str]:
 
 def _inside(path: Path, folder: Path) -> bool:
     return folder in path.parents
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix() or "."
-    except ValueError:
-        return str(path)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from pathlib import Path
 import jinja2
 
 from .diagnostics import Diagnostic, apply_strict, count_line
+from .files import shown_path
 from .output_dir import (
     OutputRefused,
     build_lock,
@@ -109,7 +110,7 @@ def build_site(root: Path, *, strict: bool = True, fmt: str = "text",
     del strict  # the published build is always strict; the flag is accepted for symmetry
     _configure_logging()
     target = (site_dir if site_dir is not None else root / SITE_DIR).absolute()
-    shown = f"{_shown(target, root)}/"
+    shown = f"{shown_path(target, root)}/"
     started = time.perf_counter()
     try:
         with _interruptible():
@@ -209,7 +210,7 @@ def unexpected_error_line(exc: BaseException, root: Path) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     for frame in reversed(frames):
         if frame.filename.endswith(".html") and Path(frame.filename).is_file():
-            return (f"{_shown(Path(frame.filename), root)}:{frame.lineno or 1}:1: error: "
+            return (f"{shown_path(Path(frame.filename), root)}:{frame.lineno or 1}:1: error: "
                     f"{what} while rendering; fix the template")
     return f"error: the build failed with {what}"
 
@@ -230,7 +231,7 @@ def template_error_line(exc: jinja2.TemplateError, root: Path) -> str:
     """A template mistake in overrides/ as one diagnostic line."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = exc.filename or exc.name or "a template"
-        return (f"{_shown(Path(where), root)}:{exc.lineno}:1: error: template syntax: "
+        return (f"{shown_path(Path(where), root)}:{exc.lineno}:1: error: template syntax: "
                 f"{_one_line(exc.message or str(exc))}")
     if isinstance(exc, jinja2.TemplateNotFound):
         return f"error: template '{exc.name}' not found in overrides/ or the theme"
@@ -242,18 +243,11 @@ def describe_os_error(exc: OSError, root: Path) -> str:
     reason = exc.strerror or exc.__class__.__name__
     if exc.filename is None:
         return reason
-    return f"{reason}: {_shown(Path(os.fsdecode(exc.filename)), root)}"
+    return f"{reason}: {shown_path(Path(os.fsdecode(exc.filename)), root)}"
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.absolute().relative_to(root.absolute()).as_posix() or "."
-    except ValueError:
-        return str(path)
 
 
 def _data_errors(exc: BaseException, config) -> list[Diagnostic] | None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .files import shown_path
+
 
 @dataclass(frozen=True)
 class SectionOutput:
@@ -118,15 +120,9 @@ def section_outputs(config) -> list[SectionOutput]:
             continue
         page = File(src_uri, str(docs), config.site_dir, config.use_directory_urls).dest_uri
         text = path.read_text("utf-8", "replace")
-        found.append(SectionOutput(page, _shown(path, root),
+        found.append(SectionOutput(page, shown_path(path, root),
                                    len(_ESCAPED_REFERENCE.findall(text))))
     return found
 
 
 
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
-        return str(path)

@@ -14,17 +14,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_bench_smoke_run_writes_results(tmp_path: Path) -> None:
+def run_smoke(script: str, tmp_path: Path, timeout: float) -> tuple[dict, str]:
+    """`bench/<script> --smoke`: it must exit 0 and write its JSON; that and what it
+    printed are returned."""
     out = tmp_path / "smoke.json"
     result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--out", str(out),
+        [sys.executable, str(REPO / "bench" / script), "--smoke", "--out", str(out),
          "--work", str(tmp_path / "work")],
-        capture_output=True, text=True, timeout=180, cwd=REPO,
+        capture_output=True, text=True, timeout=timeout, cwd=REPO,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stderr[-4000:]
     assert out.exists(), result.stderr[-4000:]
-    data = json.loads(out.read_text(encoding="utf-8"))
+    return json.loads(out.read_text(encoding="utf-8")), result.stdout
+
+
+def test_bench_smoke_run_writes_results(tmp_path: Path) -> None:
+    data, _ = run_smoke("run.py", tmp_path, timeout=180)
     assert {"meta", "sizes", "serve", "goals"} <= data.keys()
     assert {"date", "machine", "cpus", "python", "total_s"} <= data["meta"].keys()
     [size] = data["sizes"]
@@ -47,15 +53,7 @@ def test_bench_smoke_run_writes_results(tmp_path: Path) -> None:
 
 def test_history_bench_smoke_run_writes_results(tmp_path: Path) -> None:
     """`bench/history.py --smoke`: 20 commits, one call of each kind, one build each."""
-    out = tmp_path / "history.json"
-    result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "history.py"), "--smoke", "--out", str(out),
-         "--work", str(tmp_path / "work")],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data, printed = run_smoke("history.py", tmp_path, timeout=120)
     assert {"date", "cpus", "python", "git_head", "load_average_start", "load_average_end",
             "total_s"} <= data["meta"].keys()
     history = data["history"]
@@ -67,4 +65,4 @@ def test_history_bench_smoke_run_writes_results(tmp_path: Path) -> None:
     builds = data["builds"]
     assert len(builds["wall_s"]["git"]) == len(builds["wall_s"]["no_git"]) == 1
     assert builds["ratio"] > 0
-    assert "| `load_history`, cold (empty cache) |" in result.stdout
+    assert "| `load_history`, cold (empty cache) |" in printed

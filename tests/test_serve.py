@@ -30,14 +30,19 @@ def _wait_for(predicate, timeout: float = 30) -> bool:
     return False
 
 
+def _serve(project: Path, port: int, log: Path) -> subprocess.Popen:
+    """`serve` on 127.0.0.1:port, its output going to `log`."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "explainer.cli", "--root", str(project), "serve",
+             "--dev-addr", f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
+
+
 def test_serve_reloads_on_data_edit_and_survives_errors(project: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/actors/rubio/"
     log = project / "serve.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "explainer.cli", "--root", str(project), "serve",
-             "--dev-addr", f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
+    server = _serve(project, port, log)
     try:
         assert _wait_for(lambda: "Marco Rubio" in _get(url)), log.read_text()
         replace_in(project / "data" / "actors.yaml", "name: Marco Rubio",
@@ -69,10 +74,7 @@ def test_serve_survives_a_broken_mkdocs_yml_and_template(project: Path) -> None:
     config = project / "mkdocs.yml"
     template = project / "overrides" / "main.html"
     good_config, good_template = config.read_text(), template.read_text()
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "explainer.cli", "--root", str(project), "serve",
-             "--dev-addr", f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
+    server = _serve(project, port, log)
     try:
         assert _wait_for(lambda: "Marco Rubio" in _get(url)), log.read_text()
         config.write_text(good_config + "theme: [\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Settle time after "networkidle" is not needed: Material's bundle, the search worker and
@@ -173,3 +175,20 @@ def open_page(page, url: str):
     response = page.goto(url, wait_until=LOAD_STATE)
     page.wait_for_function(SEARCH_READY_JS, timeout=15_000)
     return response
+
+
+def follow(page, link, where: str) -> None:
+    """Click `link` and wait until the next page is shown: with instant navigation the URL
+    changes first and the old article is swapped out a moment later."""
+    href = link.evaluate("a => a.href")
+    old_article = page.locator("article").first.element_handle()
+    link.click()
+    page.wait_for_url(href)
+    try:
+        page.wait_for_function("article => !article.isConnected", arg=old_article,
+                               timeout=10_000)
+    except Exception:
+        pytest.fail(f"{where}: after clicking the link to {href} the page still shows the "
+                    "old article", pytrace=False)
+    page.locator("article h1").first.wait_for()
+    page.wait_for_load_state(LOAD_STATE)

@@ -26,7 +26,7 @@ from explainer.models import QUESTION_STATUSES
 from tests.conftest import copy_project
 
 from .conftest import DESKTOP, PHONE, PageWatch, Site, _build
-from .support import LOAD_STATE, OVERFLOW_JS, format_violations, run_axe
+from .support import LOAD_STATE, OVERFLOW_JS, follow, format_violations, run_axe
 
 QUESTION = "trilateral-meeting"
 FACT = f"questions:{QUESTION}"
@@ -204,22 +204,6 @@ def assert_note(page, site: Site, where: str, count: int = 1) -> None:
     if not heading.evaluate("(h, note) => h.nextElementSibling === note",
                             note.element_handle()):
         fail(f"{where}: the note is not right under the page title")
-
-
-def follow(page, link, where: str) -> None:
-    """Click `link` and wait until the next page is shown: with instant navigation the URL
-    changes first and the old article is swapped out a moment later."""
-    href = link.evaluate("a => a.href")
-    old_article = page.locator("article").first.element_handle()
-    link.click()
-    page.wait_for_url(href)
-    try:
-        page.wait_for_function("article => !article.isConnected", arg=old_article,
-                               timeout=10_000)
-    except Exception:
-        fail(f"{where}: after clicking the link to {href} the page still shows the old article")
-    page.locator("article h1").first.wait_for()
-    page.wait_for_load_state(LOAD_STATE)
 
 
 # --------------------------------------------------------------------------- tests

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from .conftest import DESKTOP, PHONE, Site
-from .support import LOAD_STATE, open_page
+from .support import LOAD_STATE, follow, open_page
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -106,22 +106,6 @@ def test_dark_mode_survives_a_reload(context, site: Site) -> None:
     if page.evaluate(scheme) != "slate":
         fail(f"{site.url('timeline/')}: the dark scheme chosen on the overview was not kept "
              f"on another page (scheme {page.evaluate(scheme)!r})")
-
-
-def follow(page, link, where: str) -> None:
-    """Click `link` and wait until the next page is shown: with Material's instant
-    navigation the URL changes first and the old article is swapped out a moment later."""
-    href = link.evaluate("a => a.href")
-    old_article = page.locator("article").first.element_handle()
-    link.click()
-    page.wait_for_url(href)
-    try:
-        page.wait_for_function("article => !article.isConnected", arg=old_article,
-                               timeout=10_000)
-    except Exception:
-        fail(f"{where}: after clicking the link to {href} the page still shows the old "
-             "article")
-    page.locator("article h1").first.wait_for()
 
 
 def test_actor_reference_leads_to_the_actor_and_its_source(context, site: Site) -> None:
