@@ -45,6 +45,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from run import child_env
 from venv_python import reexec_in_venv
 
 BENCH = Path(__file__).resolve().parent
@@ -267,7 +268,7 @@ def commit_one_more(root: Path, editor: Editor) -> None:
 
 def timed_history(root: Path, cache: Path) -> tuple[float, object]:
     from explainer.history import load_history
-    from explainer.models import KINDS
+    from explainer.kinds import KINDS
 
     gc.collect()
     started = time.perf_counter()
@@ -323,7 +324,7 @@ def measure_history(work: Path, commits: int, reps: int, profile: int) -> dict:
 def profile_cold(root: Path, cache: Path, top: int) -> dict:
     """cProfile of one cold call: the top functions by own time and by cumulative time."""
     from explainer.history import load_history
-    from explainer.models import KINDS
+    from explainer.kinds import KINDS
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -340,19 +341,13 @@ def profile_cold(root: Path, cache: Path, top: int) -> dict:
 # -- builds -----------------------------------------------------------------------------------
 
 
-def build_env() -> dict[str, str]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return env
-
-
 def timed_build(root: Path, site: Path, log_path: Path) -> tuple[float, float]:
     """(wall, CPU) seconds of one CLI build as a subprocess; exits on failure."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with open(log_path, "wb") as out:
         result = subprocess.run([sys.executable, "-m", "explainer.cli", "--root", str(root),
-                                 "build", "--site-dir", str(site)], cwd=root, env=build_env(),
+                                 "build", "--site-dir", str(site)], cwd=root, env=child_env(),
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 check=False)
     wall = time.perf_counter() - started

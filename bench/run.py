@@ -77,13 +77,20 @@ def log(message: str) -> None:
 # -- subprocesses ---------------------------------------------------------------------
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a measured child: this process's, with Material's end-of-life
+    note off, no bytecode written and no SOURCE_DATE_EPOCH."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
 class Env:
     """How children are started: this Python, the snapshot first on PYTHONPATH."""
 
     def __init__(self, package_parent: Path | None):
         self.python = sys.executable
-        self.vars = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-        self.vars.pop("SOURCE_DATE_EPOCH", None)
+        self.vars = child_env()
         if package_parent is not None:
             self.vars["PYTHONPATH"] = os.pathsep.join(
                 [str(package_parent), *filter(None, [os.environ.get("PYTHONPATH")])])
@@ -180,7 +187,7 @@ def copy_bundled(target: Path) -> Path:
 
 def write_plain_config(root: Path, export_dir: Path) -> Path:
     """mkdocs.plain.yml: INHERIT the project's mkdocs.yml, same plugins minus explainer,
-    docs_dir pointing at the exported Markdown."""
+    docs_dir pointing at the exported Markdown, the explainer's theme layer as custom_dir."""
     import yaml
     from mkdocs.utils.yaml import yaml_load
 
@@ -192,8 +199,13 @@ def write_plain_config(root: Path, export_dir: Path) -> Path:
     else:
         kept = [p for p in plugins
                 if (p if isinstance(p, str) else next(iter(p))) != "explainer"]
+    # The theme layer and assets the plugin brings, so both builds render the same pages.
+    from explainer.plugin.theme import SCRIPT, STYLESHEET, THEME_DIR
+
     path = root / "mkdocs.plain.yml"
     path.write_text(yaml.safe_dump({"INHERIT": "mkdocs.yml", "docs_dir": str(export_dir),
+                                    "theme": {"custom_dir": str(THEME_DIR)},
+                                    "extra_css": [STYLESHEET], "extra_javascript": [SCRIPT],
                                     "plugins": kept}, sort_keys=False), encoding="utf-8")
     return path
 

@@ -29,7 +29,7 @@ ELLIPSIS = "…"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the last chunk of every complete PNG
 
 
-def _fits(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> bool:
+def _fits(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, width: int) -> bool:
     return draw.textlength(text, font=font) <= width
 
 
@@ -40,7 +40,7 @@ def _one_line(text: str) -> tuple[str, bool]:
     return joined[:MAX_DRAWN], len(joined) > MAX_DRAWN
 
 
-def _cut(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+def _cut(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, width: int) -> str:
     """The text if it fits, else its longest start that fits with an ellipsis."""
     if _fits(draw, text, font, width):
         return text
@@ -54,7 +54,8 @@ def _cut(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
     return text[:low].rstrip(" .,;:") + ELLIPSIS
 
 
-def _pieces(draw: ImageDraw.ImageDraw, word: str, font, width: int) -> list[str]:
+def _pieces(draw: ImageDraw.ImageDraw, word: str, font: ImageFont.BaseImageFont,
+            width: int) -> list[str]:
     """A word, split into pieces that fit a line when it is wider than one."""
     pieces = []
     while word:
@@ -64,7 +65,8 @@ def _pieces(draw: ImageDraw.ImageDraw, word: str, font, width: int) -> list[str]
     return pieces
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, width: int,
+          max_lines: int) -> list[str]:
     """Lines of whole words (a word wider than a line is split); when the text does not
     fit in max_lines, the last line ends with an ellipsis."""
     text, cut = _one_line(text)
@@ -112,7 +114,7 @@ def draw_card(title: str, site_name: str, kicker: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def _line(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+def _line(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, width: int) -> str:
     """One line of text that fits, cut with an ellipsis when it does not."""
     line, cut = _one_line(text)
     return _cut(draw, line + ELLIPSIS if cut else line, font, width)

@@ -9,9 +9,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .dataset import Dataset
 from .history import Change, History
-from .models import QUESTION_STATUSES, REF_KINDS, STANCES
+from .kinds import BY_SINGULAR
+from .models import QUESTION_STATUSES, STANCES
+from .store import Dataset
 
 # Closed sets are shown with the words readers see on the pages.
 _VALUE_LABELS = {"status": QUESTION_STATUSES, "stance": STANCES}
@@ -84,12 +85,12 @@ def update_changes(dataset: Dataset, history: History) -> dict[str, list[Change]
     for update_id in sorted(added_at, key=lambda u: (added_at[u], u)):
         until = added_at[update_id]
         since = before[until]
-        listed = []
+        listed: list[Change] = []
         for ref in dataset.updates[update_id].touches:
             singular, _, key = ref.partition(":")
-            kind = REF_KINDS.get(singular)
+            kind = BY_SINGULAR.get(singular)
             if kind is not None:
-                listed.extend(c for c in history.of(kind, key) if c.substantive
+                listed.extend(c for c in history.of(kind.name, key) if c.substantive
                               and c.when <= until and (since is None or c.when > since))
         found[update_id] = sorted(listed, key=lambda c: (c.when, c.kind, c.key))
     return found

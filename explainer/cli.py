@@ -7,8 +7,9 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import overload
 
-from .diagnostics import Diagnostic, apply_strict, count_line
+from .diagnostics import Diagnostic, apply_strict, count_line, print_diagnostics
 
 ROOT = Path.cwd()
 # build.py runs the command line from its own folder; relative paths an editor types
@@ -16,6 +17,10 @@ ROOT = Path.cwd()
 CALLER_DIR = Path(os.environ.get("EXPLAINER_CALLER_DIR") or ROOT)
 
 
+@overload
+def from_caller(path: Path) -> Path: ...
+@overload
+def from_caller(path: None) -> None: ...
 def from_caller(path: Path | None) -> Path | None:
     if path is None or path.is_absolute():
         return path
@@ -65,12 +70,6 @@ def _parser() -> argparse.ArgumentParser:
                      help="the explainer's title, plain text on one line (default: the "
                           "folder name in title case)")
     return parser
-
-
-def print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.as_github() if fmt == "github" else diagnostic.as_text(),
-              file=sys.stderr)
 
 
 def _since_problem(since: str, reason: str) -> int:

@@ -9,17 +9,16 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from .history import Change, History
-from .models import KINDS, Entity, Update
-
-_KIND_OF = {model: kind for kind, model in KINDS.items()}
+from .kinds import BY_MODEL
+from .models import Entity, Update
 
 
 def kind_of(entity: Entity) -> str:
-    return _KIND_OF[type(entity)]
+    return BY_MODEL[type(entity)].name
 
 
 def key_of(entity: Entity) -> str:
-    return str(entity.id)  # type: ignore[attr-defined]
+    return entity.key
 
 
 def _stated(entity: Entity) -> date | None:

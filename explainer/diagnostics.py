@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -204,6 +205,14 @@ def _for_mapping(choices: dict) -> _Suggester:
         _BY_IDENTITY.clear()
     _BY_IDENTITY[id(choices)] = (choices, len(choices), last, suggester)
     return suggester
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> None:
+    """One line each on stderr: `file:line:col: severity: message`, or GitHub's
+    workflow commands with `fmt="github"`."""
+    for diagnostic in diagnostics:
+        print(diagnostic.as_github() if fmt == "github" else diagnostic.as_text(),
+              file=sys.stderr)
 
 
 def apply_strict(diagnostics: Iterable[Diagnostic], strict: bool) -> list[Diagnostic]:

@@ -9,16 +9,16 @@ import io
 import json
 from datetime import datetime
 
-from .dataset import Dataset
 from .dates import FactDates
+from .kinds import KINDS
 from .markup import render_markdown
-from .models import KINDS
 from .schemas import schema_texts
+from .store import Dataset
 
 DATA_DIR = "data"  # on the published site
 
 
-def _json(value) -> bytes:
+def _json(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
@@ -71,19 +71,16 @@ def _list_cell(items: list) -> str:
                      .replace("\r", "\\r") for item in items)
 
 
-CSV_COLUMNS = {
-    "actors": ["id", "name", "kind", "role", "affiliation", "aliases", "summary", "sources",
-               "as_of"],
-    "positions": ["actor", "issue", "stance", "summary", "quotes", "sources", "as_of"],
-    "quotes": ["id", "actor", "text", "context", "date", "event", "source", "as_of"],
-}
+# Kinds also published as CSV -> their columns, as the registry gives them.
+CSV_COLUMNS = {kind.name: list(kind.csv_columns) for kind in KINDS.values() if kind.csv_columns}
 
 
 def timeline_js(dataset: Dataset, headline: str) -> dict:
     """The timeline in TimelineJS's JSON format (timeline.knightlab.com)."""
     events = []
     for event in dataset.events_in_order:
-        start = {"year": event.start.year, "month": event.start.month, "day": event.start.day}
+        start: dict[str, int | str] = {"year": event.start.year, "month": event.start.month,
+                                       "day": event.start.day}
         if isinstance(event.start, datetime):
             start.update(hour=event.start.hour, minute=event.start.minute,
                          display_date=event.start.isoformat())

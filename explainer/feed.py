@@ -8,11 +8,11 @@ from datetime import UTC
 from xml.etree import ElementTree as ET
 
 from .changelog import change_html, update_changes
-from .dataset import Dataset
 from .dates import FactDates
 from .markup import first_sentence, render_markdown
 from .models import Update
-from .pages import entity_label
+from .render.text import entity_label
+from .store import Dataset
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "changes/feed.xml"
@@ -28,7 +28,8 @@ def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str,
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
-    def add(parent: ET.Element, tag: str, text: str | None = None, **attributes) -> ET.Element:
+    def add(parent: ET.Element, tag: str, text: str | None = None,
+            **attributes: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
                                 {name: xml_chars(value) for name, value in attributes.items()})
         if text is not None:

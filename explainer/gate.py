@@ -28,12 +28,11 @@ from .history import (
     run_git,
     snapshot,
 )
-from .models import KINDS, REF_KINDS
+from .kinds import KINDS
 from .yaml_source import load_yaml_bytes
 
 UPDATES = "updates"
 DEFAULT_SINCE = "HEAD"
-SINGULAR = {stem: singular for singular, stem in REF_KINDS.items()}
 # Refs that can be written without quotes: YAML reads them as the same plain string.
 _PLAIN_REF = re.compile(r"[a-z]+:[a-z0-9]+(?:-{1,2}[a-z0-9]+)*")
 
@@ -164,7 +163,7 @@ def _note_updates(comparison: Comparison, before: Snapshot, after: Snapshot | No
 
 
 def ref_of(change: Change) -> str:
-    return f"{SINGULAR[change.kind]}:{change.key}"
+    return f"{KINDS[change.kind].singular}:{change.key}"
 
 
 def needs_entry(change: Change) -> bool:
@@ -188,7 +187,7 @@ def gate_diagnostics(comparison: Comparison) -> list[Diagnostic]:
     updates = comparison.shown(UPDATES)
     for change in uncovered(comparison):
         shown = comparison.shown(change.kind)
-        noun, ref = SINGULAR[change.kind], ref_of(change)
+        noun, ref = KINDS[change.kind].singular, ref_of(change)
         tail = f"with no entry in {updates} touching {short(ref)}"
         if change.action == "removed":
             found.append(Diagnostic(shown, 1, 1, "error",

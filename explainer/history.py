@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .kinds import KINDS
 from .yaml_source import load_yaml_bytes
 
 # Fields that record editors' bookkeeping, not the fact itself.
@@ -146,11 +147,7 @@ def _letters(value: Any) -> str:
 
 
 def entity_key(kind: str, entry: dict[str, Any]) -> str | None:
-    if kind == "positions":
-        actor, issue = entry.get("actor"), entry.get("issue")
-        return f"{actor}--{issue}" if isinstance(actor, str) and isinstance(issue, str) else None
-    value = entry.get("id")
-    return value if isinstance(value, str) else None
+    return KINDS[kind].model.raw_key(entry)
 
 
 def snapshot(kind: str, data: bytes) -> Snapshot | None:
@@ -364,6 +361,7 @@ def _walk(root: Path, data_rel: str, kinds: list[str], cache: _Cache) -> dict[st
     needed = list(dict.fromkeys(blob for c in commits for _, blob in c.blobs if blob))
     parsed: dict[str, Snapshot | None] = {}
     missing = []
+    blob: str | None  # None in a commit's blobs: the file was deleted
     for blob in needed:
         stored = cache.get(f"blob-{blob}")
         if isinstance(stored, dict) and isinstance(stored.get("snapshot", 0), dict | None):

@@ -1,5 +1,6 @@
-"""Working copies of a project and a local server for a built site, for the tests, the
-benchmark and the Lighthouse script. Standard library only."""
+"""Working copies of a project, the command line run on them as an editor runs it, and a
+local server for a built site: for the tests, the benchmark and the Lighthouse script.
+Standard library only."""
 
 from __future__ import annotations
 
@@ -7,22 +8,57 @@ import functools
 import http.server
 import shutil
 import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 # What a project is made of, as far as building it goes.
 PROJECT_PARTS = ("data", "content", "overrides", "schemas", "mkdocs.yml")
+# What an editor's shell gives a command, and nothing more: no settings leak in from the
+# machine, and Material's end-of-life note stays out of what the command prints.
+EDITOR_ENV = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"}
 
 
-def copy_project(source: Path, target: Path) -> Path:
+def copy_project(source: Path, target: Path, parts: Iterable[str] = PROJECT_PARTS) -> Path:
     """Copy the parts of the project at `source` needed to build it into `target`."""
-    for part in PROJECT_PARTS:
+    target.mkdir(parents=True, exist_ok=True)
+    for part in parts:
         path = source / part
         if path.is_dir():
             shutil.copytree(path, target / part)
         elif path.exists():
             shutil.copy2(path, target / part)
     return target
+
+
+def editor_env(root: Path, **extra: str) -> dict[str, str]:
+    """EDITOR_ENV with HOME in the project, so nothing is read from a real home folder."""
+    return {**EDITOR_ENV, "HOME": str(root), **extra}
+
+
+def cli_command(root: Path, *args: str, python: str = sys.executable) -> list[str]:
+    """`python -m explainer.cli --root ROOT ARGS`."""
+    return [python, "-m", "explainer.cli", "--root", str(root), *args]
+
+
+def run_cli(root: Path, *args: str, python: str = sys.executable, timeout: float = 300,
+            **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the command line on the project at `root` in a separate process, as an editor
+    would, with `env` added to the editor's environment; output captured as text."""
+    return subprocess.run(cli_command(root, *args, python=python), capture_output=True,
+                          text=True, timeout=timeout, cwd=root, env=editor_env(root, **env))
+
+
+def build_site(project: Path, site_dir: Path, site_url: str, python: str = sys.executable,
+               timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Build `project` into `site_dir` in a separate process, for pages served at
+    `site_url` (a local server's address)."""
+    return run_cli(project, "build", "--site-dir", str(site_dir), python=python,
+                   timeout=timeout, SITE_URL=site_url)
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -48,12 +84,32 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def site_server(site_dir: Path) -> http.server.ThreadingHTTPServer:
+def site_server(site_dir: Path, handler: type[SiteHandler] = SiteHandler
+                ) -> http.server.ThreadingHTTPServer:
     """A server for `site_dir` on 127.0.0.1 at a free port (not started yet)."""
-    handler = functools.partial(SiteHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     server.daemon_threads = True
     return server
+
+
+def site_url(server: http.server.ThreadingHTTPServer) -> str:
+    """The address of the site a server serves: http://127.0.0.1:PORT/."""
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@contextmanager
+def serving(site_dir: Path, handler: type[SiteHandler] = SiteHandler
+            ) -> Iterator[http.server.ThreadingHTTPServer]:
+    """`site_dir` served on 127.0.0.1 at a free port (`site_url`) while in the block. The
+    folder need not exist yet: a site may be built into it once its address is known."""
+    server = site_server(site_dir, handler)
+    threading.Thread(target=server.serve_forever, name="site-server", daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def free_port() -> int:

@@ -112,7 +112,7 @@ def _when(value: Any) -> date | datetime:
         if _DATETIME_WITHOUT_OFFSET.fullmatch(value):
             raise PydanticCustomError(
                 "when", "'{value}' needs a UTC offset, e.g. 2025-08-15T11:00-08:00 "
-                "(Anchorage in August is UTC-8)", {"value": short(value)})
+                "(the offset of the local time, here UTC-8)", {"value": short(value)})
         if not _DATETIME.fullmatch(value):
             raise PydanticCustomError(
                 "when", "'{value}' is not a date and time written as ISO 8601; write "
@@ -192,11 +192,10 @@ def _markdown(value: Any) -> str:
 # YAML language server say when a pattern fails), enumDescriptions (shown beside each
 # choice) and defaultSnippets (ready-made entries, in schemas.py). contentMediaType marks
 # the Markdown fields.
-Slug = Annotated[str, PlainValidator(_slug),
-                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN,
-                                 "maxLength": MAX_ID,
-                                 "patternErrorMessage": "An id is lowercase letters, digits "
-                                 "and single hyphens, e.g. alaska-summit"})]
+_SLUG_SCHEMA = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_ID,
+                "patternErrorMessage": "An id is lowercase letters, digits and single "
+                "hyphens, e.g. alaska-summit"}
+Slug = Annotated[str, PlainValidator(_slug), WithJsonSchema(_SLUG_SCHEMA)]
 ShortText = Annotated[str, PlainValidator(_at_most(MAX_SHORT_TEXT)),
                       WithJsonSchema({"type": "string", "minLength": 1,
                                       "maxLength": MAX_SHORT_TEXT})]
@@ -219,10 +218,31 @@ HttpUrl = Annotated[str, PlainValidator(_http_url),
                                     "pattern": "^https?://",
                                     "patternErrorMessage": "A URL starts with http:// or "
                                     "https://"})]
-# kind:id; a position's id is actor--issue.
-Ref = Annotated[str, WithJsonSchema({"type": "string",
+# kind:id in the change log; a position's id is actor--issue.
+FactRef = Annotated[str, WithJsonSchema({"type": "string",
                                      "pattern": r"^[a-z]+:[a-z0-9]+(?:--?[a-z0-9]+)*$",
                                      "patternErrorMessage": "Write kind:id, e.g. actor:putin"})]
+
+class Ref:
+    """Marks a field as holding ids of another kind: `Annotated[Slug, Ref("actors")]`.
+    Loading checks that each id exists; the registry and its users read the marks."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"Ref({self.kind!r})"
+
+
+# Ids of entities of each kind, as fields that refer to them declare them.
+SourceId = Annotated[Slug, Ref("sources")]
+ActorId = Annotated[Slug, Ref("actors")]
+IssueId = Annotated[Slug, Ref("issues")]
+QuoteId = Annotated[Slug, Ref("quotes")]
+EventId = Annotated[Slug, Ref("events")]
+
 
 STANCES: dict[str, str] = {
     "supports": "Supports",
@@ -296,6 +316,22 @@ class Entity(BaseModel):
         None, description="Check this entry again by this date; once it has passed, `check` "
         "warns", examples=["2025-09-15"])
 
+    @property
+    def key(self) -> str:
+        """The entity's id within its kind."""
+        return str(getattr(self, "id"))  # noqa: B009 - a field, or a property (Position)
+
+    def duplicate_problem(self, kind: str, first_line: int) -> tuple[str, str]:
+        """The field to point at and the message when another entry has this one's key."""
+        return "id", (f"duplicate id '{self.key}' in {kind} (first at line {first_line}); "
+                      "ids must be unique")
+
+    @classmethod
+    def raw_key(cls, entry: dict[str, Any]) -> str | None:
+        """The id of an entry as read from YAML, before validation; None if it has none."""
+        value = entry.get("id")
+        return value if isinstance(value, str) else None
+
 
 class Source(Entity):
     id: Slug = Field(description="This source's id, which entries cite in 'sources'",
@@ -322,13 +358,13 @@ class Actor(Entity):
                             json_schema_extra=_choices(ActorKind, _ACTOR_KINDS))
     role: ShortText | None = Field(
         None, description="Office or role in the story, e.g. President of Russia")
-    affiliation: Slug | None = Field(
+    affiliation: ActorId | None = Field(
         None, description="Id of another actor this one belongs to or speaks for, e.g. "
         "a president's country")
     aliases: list[ShortText] = Field([], description="Other names readers may know it by")
     summary: Markdown | None = Field(
         None, description="Who this is and their part in the story; inline Markdown allowed")
-    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
+    sources: list[SourceId] = Field([], description="Ids of the sources this entry rests on")
 
 
 class Issue(Entity):
@@ -337,36 +373,52 @@ class Issue(Entity):
     title: ShortText = Field(description="The issue as readers see it named")
     summary: Markdown = Field(
         description="What is at stake and where things stand; inline Markdown allowed")
-    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
+    sources: list[SourceId] = Field([], description="Ids of the sources this entry rests on")
 
 
 class Position(Entity):
-    actor: Slug = Field(description="Id of the actor who takes this position")
-    issue: Slug = Field(description="Id of the issue the position is on")
+    actor: ActorId = Field(description="Id of the actor who takes this position")
+    issue: IssueId = Field(description="Id of the issue the position is on")
     stance: Stance = Field(description="Where the actor stands on the issue",
                            json_schema_extra=_choices(Stance, _STANCE_MEANINGS, STANCES))
     summary: Markdown = Field(
         description="The position and what shows it; inline Markdown allowed")
-    quotes: list[Slug] = Field(
+    quotes: list[QuoteId] = Field(
         [], description="Ids of quotes by the same actor that show the position")
-    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
+    sources: list[SourceId] = Field([], description="Ids of the sources this entry rests on")
 
     @property
     def id(self) -> str:
-        return f"{self.actor}--{self.issue}"
+        return self.key_for(self.actor, self.issue)
+
+    @staticmethod
+    def key_for(actor: str, issue: str) -> str:
+        """A position has no id of its own: it is the actor's stance on the issue."""
+        return f"{actor}--{issue}"
+
+    def duplicate_problem(self, kind: str, first_line: int) -> tuple[str, str]:
+        return "issue", (f"second position of '{self.actor}' on '{self.issue}' (first at "
+                         f"line {first_line}); merge them into one")
+
+    @classmethod
+    def raw_key(cls, entry: dict[str, Any]) -> str | None:
+        actor, issue = entry.get("actor"), entry.get("issue")
+        if isinstance(actor, str) and isinstance(issue, str):
+            return cls.key_for(actor, issue)
+        return None
 
 
 class Quote(Entity):
     id: Slug = Field(description="This quote's id, which positions and sections refer to",
                      examples=["trump-very-profound"])
-    actor: Slug = Field(description="Id of the actor who said it")
+    actor: ActorId = Field(description="Id of the actor who said it")
     text: Text = Field(
         description="The words said, verbatim, without surrounding quotation marks")
     context: Text = Field(description="Where and when it was said, and in answer to what")
     date: IsoDate | None = Field(None, description="When it was said; omit when unknown",
                                  examples=["2025-08-15"])
-    event: Slug | None = Field(None, description="Id of the event where it was said")
-    source: Slug = Field(description="Id of the source that reports it")
+    event: EventId | None = Field(None, description="Id of the event where it was said")
+    source: SourceId = Field(description="Id of the source that reports it")
 
 
 class Question(Entity):
@@ -382,9 +434,9 @@ class Question(Entity):
         description="What we don't know, one point per item; inline Markdown allowed")
     would_resolve: list[Markdown] = Field(
         description="What would resolve it, one point per item; inline Markdown allowed")
-    actors: list[Slug] = Field([], description="Ids of the actors the question concerns")
-    issues: list[Slug] = Field([], description="Ids of the issues the question concerns")
-    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
+    actors: list[ActorId] = Field([], description="Ids of the actors the question concerns")
+    issues: list[IssueId] = Field([], description="Ids of the issues the question concerns")
+    sources: list[SourceId] = Field([], description="Ids of the sources this entry rests on")
 
 
 class Event(Entity):
@@ -400,8 +452,8 @@ class Event(Entity):
     summary: Markdown = Field(description="What happened; inline Markdown allowed")
     place: ShortText = Field(description="Where it happened",
                              examples=["Anchorage, Alaska"])
-    actors: list[Slug] = Field([], description="Ids of the actors who took part")
-    sources: list[Slug] = Field([], description="Ids of the sources this entry rests on")
+    actors: list[ActorId] = Field([], description="Ids of the actors who took part")
+    sources: list[SourceId] = Field([], description="Ids of the sources this entry rests on")
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Event:
@@ -426,7 +478,7 @@ class Update(Entity):
     summary: Markdown = Field(description="What changed, for readers; inline Markdown allowed")
     corrected: Text | None = Field(
         None, description="For a correction: what was wrong before it was corrected")
-    touches: list[Ref] = Field([], description="Entities changed, as kind:id, e.g. actor:putin")
+    touches: list[FactRef] = Field([], description="Entities changed, as kind:id, e.g. actor:putin")
 
     @model_validator(mode="after")
     def _correction_says_what_was_wrong(self) -> Update:
@@ -434,27 +486,3 @@ class Update(Entity):
             raise PydanticCustomError(
                 "correction", "a correction needs 'corrected': what was wrong before", {})
         return self
-
-
-# File stem in data/ -> entity model, in the order pages and schemas list them.
-KINDS: dict[str, type[Entity]] = {
-    "sources": Source,
-    "actors": Actor,
-    "issues": Issue,
-    "positions": Position,
-    "quotes": Quote,
-    "questions": Question,
-    "events": Event,
-    "updates": Update,
-}
-# Singular names used in references (`actor:putin`) -> file stem.
-REF_KINDS: dict[str, str] = {
-    "source": "sources",
-    "actor": "actors",
-    "issue": "issues",
-    "position": "positions",
-    "quote": "quotes",
-    "question": "questions",
-    "event": "events",
-    "update": "updates",
-}

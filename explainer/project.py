@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from .dataset import Dataset, load_dataset, sources_of
 from .diagnostics import Diagnostic, short
 from .export import DATA_DIR as EXPORT_DIR
 from .export import export_files
 from .feed import FEED_PATH
 from .files import NotReadable, read_regular
 from .history import load_history, retired
-from .models import KINDS
+from .kinds import KINDS, Kind
 from .references import check_reference, find_references
 from .site_config import CONFIG_FILE, BuildInputs
-from .urls import SECTIONS, entity_url, site_url_problem
+from .store import Dataset, Retired, load_dataset, sources_of
+from .urls import entity_url, site_url_problem
 from .yaml_source import byte_line_col
 
 
@@ -31,19 +31,22 @@ class Report:
 
     def summary_line(self) -> str:
         counts = ", ".join(
-            f"{len(self.dataset.table(kind))} {kind}"
-            for kind in ("actors", "issues", "positions", "quotes", "questions", "events",
-                         "sources", "updates"))
+            f"{len(self.dataset.table(kind.name))} {kind.name}"
+            for kind in _in_summary_order(KINDS.values()))
         return f"data: {counts}"
 
     def coverage_line(self) -> str:
         parts = []
-        for kind in ("positions", "quotes", "events"):
-            table = self.dataset.table(kind)
+        for kind in _in_summary_order(k for k in KINDS.values() if k.coverage):
+            table = self.dataset.table(kind.name)
             sourced = sum(1 for entity in table.values() if sources_of(entity))
             share = 100 * sourced / len(table) if table else 100
-            parts.append(f"{share:.0f}% of {len(table)} {kind}")
+            parts.append(f"{share:.0f}% of {len(table)} {kind.name}")
         return "sources: " + ", ".join(parts)
+
+
+def _in_summary_order(kinds: Iterable[Kind]) -> list[Kind]:
+    return sorted(kinds, key=lambda kind: kind.summary_order)
 
 
 def decode_markdown(data: bytes, shown: str) -> tuple[str, Diagnostic | None]:
@@ -122,15 +125,15 @@ def template_problems(templates_dir: Path, root: Path) -> list[Diagnostic]:
 def generated_page_urls(dataset: Dataset) -> dict[str, str]:
     """URL -> name of every page the explainer generates, for collision checks."""
     urls: dict[str, str] = {}
-    for kind, (base, _) in SECTIONS.items():
-        # Quotes and positions live on the actors and issues pages: the first kind names it.
-        urls.setdefault(base, f"the generated {kind} index")
+    for kind in KINDS.values():
+        if kind.index is not None:
+            urls[kind.index.url] = f"the generated {kind.name} index"
     urls[f"{EXPORT_DIR}/"] = "the generated Data page"
-    for kind, (_, own_page) in SECTIONS.items():
-        if own_page:
-            for entity_id in dataset.table(kind):
-                urls[entity_url(kind, entity_id)] = f"the generated page of {kind[:-1]} " \
-                                                    f"'{entity_id}'"
+    for kind in KINDS.values():
+        if kind.own_pages:
+            for entity_id in dataset.table(kind.name):
+                urls[entity_url(kind.name, entity_id)] = (
+                    f"the generated page of {kind.singular} '{entity_id}'")
     return urls
 
 
@@ -173,7 +176,7 @@ def written_files(dataset: Dataset, static_files: list[str]) -> set[str]:
     return {path for path in static_files if path in taken}
 
 
-def _retired_facts(root: Path, inputs) -> Callable[[], frozenset[tuple[str, str]] | None]:
+def _retired_facts(root: Path, inputs: BuildInputs) -> Retired:
     """Facts removed in the git history, asked for only when the change log touches an
     unknown id. No cache: `check` writes nothing."""
     def lookup() -> frozenset[tuple[str, str]] | None:

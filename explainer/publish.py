@@ -8,11 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from .cards import card_bytes
-from .dataset import Dataset
 from .dates import FactDates
 from .models import Entity
-from .pages import GeneratedPage, Section, dateline
-from .references import BLOCK_KINDS, LINK_KINDS
+from .references import EVERY_KIND
+from .render.formatting import dateline
+from .render.pages import GeneratedPage, Section
+from .store import Dataset
 from .structured import card_path
 
 __all__ = ["PageFacts", "cards", "page_facts", "with_updated_line"]
@@ -35,7 +36,7 @@ def page_facts(dataset: Dataset, sections: list[Section], generated: list[Genera
     """url -> the facts the head metadata and the card of that page are made from."""
     facts: dict[str, PageFacts] = {}
     fallback = dates.latest(dataset.updates.values())
-    every_kind = {**LINK_KINDS, **BLOCK_KINDS}
+    every_kind = EVERY_KIND
     for section in sections:
         found = (dataset.resolve(every_kind[r.kind], i) for r in section.references
                  if r.kind in every_kind for i in r.ids)

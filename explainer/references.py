@@ -26,22 +26,20 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 from xml.etree.ElementTree import Element
 
 import markdown as markdown_lib
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
 from markdown.util import AtomicString
 
-from .dataset import Dataset
 from .diagnostics import Diagnostic, did_you_mean, short
+from .kinds import BLOCK_KINDS, BLOCKS, KINDS, LINK_KINDS
+from .store import Dataset
 
-# kind written in Markdown -> data table it refers to
-LINK_KINDS = {"actor": "actors", "issue": "issues", "question": "questions",
-              "event": "events", "source": "sources"}
-BLOCK_KINDS = {"quote": "quotes", "stances": "issues", "questions": "questions",
-               "events": "events"}
-# Blocks that take exactly one id.
-SINGLE_ID_BLOCKS = {"quote", "stances"}
+# Reference names (links by a kind's singular, blocks by their own name) and the kind
+# each refers to, from the registry.
+EVERY_KIND = {**LINK_KINDS, **BLOCK_KINDS}
 
 # The Markdown extensions of mkdocs.yml, with the two MkDocs always adds (tables,
 # fenced_code): they decide what is code and what is text.
@@ -123,7 +121,7 @@ def check_reference(ref: Reference, dataset: Dataset, path: str) -> list[Diagnos
 
     if ref.problem is not None:
         return error(ref.problem)
-    every_kind = {**LINK_KINDS, **BLOCK_KINDS}
+    every_kind = EVERY_KIND
     if ref.kind not in every_kind:
         return error(f"unknown reference kind '{ref.kind}' in [[{ref.kind}:...]]; use one of "
                      f"{', '.join(sorted(every_kind))}{did_you_mean(ref.kind, every_kind)}")
@@ -131,13 +129,13 @@ def check_reference(ref: Reference, dataset: Dataset, path: str) -> list[Diagnos
         return error(f"[[{ref.kind}:]] names no id; write [[{ref.kind}:some-id]]")
     if ref.kind in BLOCK_KINDS and not ref.standalone:
         return error(f"[[{ref.kind}:...]] is a block; put it on a line of its own")
-    if ref.kind in SINGLE_ID_BLOCKS and len(ref.ids) > 1:
+    if ref.kind in BLOCKS and BLOCKS[ref.kind][1].single and len(ref.ids) > 1:
         return error(f"[[{ref.kind}:...]] takes one id, got {len(ref.ids)}")
     if ref.kind in LINK_KINDS and len(ref.ids) > 1:
         return error(f"a link [[{ref.kind}:...]] takes one id, got {len(ref.ids)}")
     table = dataset.table(every_kind[ref.kind])
     problems = []
-    noun = every_kind[ref.kind][:-1]
+    noun = KINDS[every_kind[ref.kind]].singular
     for entity_id in ref.ids:
         if entity_id not in table and not dataset.is_broken(every_kind[ref.kind], entity_id):
             problems += error(f"unknown {noun} '{entity_id}'{did_you_mean(entity_id, table)}")
@@ -196,7 +194,7 @@ def _shown_texts(lines: list[str]) -> Iterator[_Shown]:
         lines = step.run(lines)
         if step is not fences:  # fenced code is stashed too, and stays code
             raw_html += [b for b in md.htmlStash.rawHtmlBlocks[before:] if isinstance(b, str)]
-    root = md.parser.parseDocument(lines).getroot()
+    root = cast(Element, md.parser.parseDocument(lines).getroot())  # a parsed tree has a root
     for text, depth in _inline_texts(root):
         yield _Shown(_mask_inline(text, md.ESCAPED_CHARS), depth)
     for block in raw_html:

@@ -1,8 +1,9 @@
 """`new`: a fresh explainer project that builds and passes `check --strict` at once.
 
-The new project copies the templates and assets the plugin needs from the bundled
-project beside this package, derives its mkdocs.yml from the bundled one, and holds one
-placeholder fact of each kind that the first section's worked examples refer to.
+The new project copies the overrides folder and any local assets of the bundled
+project beside this package (the plugin brings its own templates), derives its
+mkdocs.yml from the bundled one, and holds one placeholder fact of each kind that the
+first section's worked examples refer to.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from urllib.parse import quote
 
 import yaml
 
-from .dataset import Dataset
 from .diagnostics import short
+from .kinds import KINDS
 from .markup import markdown_text
-from .models import KINDS, MAX_SHORT_TEXT
+from .models import MAX_SHORT_TEXT
 from .project import generated_page_urls
 from .schemas import write_schemas
+from .store import Dataset
 
 # The tool's repository: the bundled project lives beside the package.
 TOOL_ROOT = Path(__file__).resolve().parent.parent
@@ -130,8 +132,7 @@ def check_title(title: str) -> str:
 
 
 def _check_bundled(tool_root: Path) -> None:
-    needed = [tool_root / CONFIG_FILE, tool_root / "overrides" / "main.html",
-              tool_root / "overrides" / "explainer", tool_root / "content"]
+    needed = [tool_root / CONFIG_FILE, tool_root / "overrides", tool_root / "content"]
     missing = [path for path in needed if not path.exists()]
     if missing:
         raise ScaffoldError(f"the bundled project is not beside the explainer package "
@@ -290,7 +291,8 @@ class _ConfigDumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
-def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str,
+                      node: yaml.ScalarNode | yaml.SequenceNode | yaml.MappingNode) -> Tagged:
     if isinstance(node, yaml.SequenceNode):
         return Tagged("!" + suffix, loader.construct_sequence(node, deep=True))
     if isinstance(node, yaml.MappingNode):
@@ -350,11 +352,11 @@ def _url_segment(name: str) -> str:
 
 
 def _plugin_settings(plugin: Any) -> Any:
-    """The explainer plugin's settings without the bundled story's editors and event."""
+    """The explainer plugin's settings without the bundled story's editors, event and wording."""
     if not (isinstance(plugin, dict) and isinstance(plugin.get("explainer"), dict)):
         return plugin
     settings = {key: value for key, value in plugin["explainer"].items()
-                if key not in ("about", "data_dir", "templates_dir", "cache_dir")}
+                if key not in ("about", "intros", "data_dir", "templates_dir", "cache_dir")}
     return {"explainer": {**settings, "author": EDITORS, "publisher": EDITORS}}
 
 
@@ -537,5 +539,5 @@ _DATA: dict[str, str] = {
 def data_texts(today: date) -> dict[str, str]:
     """File stem -> the text of data/<kind>.yaml, with the schema line editors read."""
     header = "# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
-    return {kind: header.format(kind=kind) + _DATA[kind].format(today=today.isoformat())
+    return {kind: header.format(kind=kind) + _DATA.get(kind, "[]\n").format(today=today.isoformat())
             for kind in KINDS}

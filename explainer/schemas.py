@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .dataset import _REFERENCE_FIELDS, load_dataset
 from .gate import data_dir_of
-from .models import KINDS, REF_KINDS
+from .kinds import KINDS
+from .store import load_dataset
 
 SCHEMA_DIR = "schemas"
 # The project this package belongs to: the bundled explainer beside it.
@@ -86,13 +86,14 @@ _SNIPPETS: dict[str, list[dict[str, Any]]] = {
 def schema_for(kind: str, known: KnownIds | None = None) -> dict:
     """The schema of data/<kind>.yaml; with `known`, its ids offered in the fields that
     refer to other entries."""
-    schema = TypeAdapter(list[KINDS[kind]]).json_schema()
+    # The model is chosen at run time, so mypy cannot read `list[...]` as a type.
+    schema = TypeAdapter(list[KINDS[kind].model]).json_schema()  # type: ignore[misc, arg-type]
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{kind}.schema.json",
         "title": f"explainer {kind}",
         "description": f"data/{kind}.yaml: a list of {kind}",
-        "defaultSnippets": copy.deepcopy(_SNIPPETS[kind]),
+        "defaultSnippets": copy.deepcopy(_SNIPPETS.get(kind, [])),
         **schema,
     }
     if known is not None:
@@ -101,16 +102,17 @@ def schema_for(kind: str, known: KnownIds | None = None) -> dict:
 
 
 def _properties(schema: dict, kind: str) -> dict[str, dict]:
-    return schema["$defs"][KINDS[kind].__name__]["properties"]
+    return schema["$defs"][KINDS[kind].model.__name__]["properties"]
 
 
 def reference_fields(kind: str, known: KnownIds) -> dict[str, list[str]]:
     """Field -> the ids it may hold, for the fields of `kind` that refer to entries."""
     if kind == "updates":
-        return {"touches": sorted(f"{singular}:{entity_id}"
-                                  for singular, stem in REF_KINDS.items()
-                                  for entity_id in known[stem])}
-    return {name: known[target] for name, target in _REFERENCE_FIELDS.get(kind, {}).items()}
+        return {"touches": sorted(f"{other.singular}:{entity_id}"
+                                  for other in KINDS.values()
+                                  for entity_id in known[other.name])}
+    return {name: known[target]
+            for name, target in KINDS[kind].reference_fields().items()}
 
 
 def _offer_ids(properties: dict[str, dict], kind: str, known: KnownIds) -> None:
@@ -144,7 +146,7 @@ _EXPORTED_DATES = {
 def exported_schema_for(kind: str) -> dict:
     schema = schema_for(kind)
     del schema["defaultSnippets"]  # for writing YAML entries, not for reading the export
-    item = schema["$defs"][KINDS[kind].__name__]
+    item = schema["$defs"][KINDS[kind].model.__name__]
     item["properties"] = {**item["properties"], **_EXPORTED_DATES}
     schema["description"] = f"data/{kind}.json on the site: a list of {kind}"
     return schema

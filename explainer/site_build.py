@@ -17,10 +17,11 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from .diagnostics import Diagnostic, apply_strict, count_line
+from .diagnostics import ExplainerError, apply_strict, count_line, print_diagnostics
 from .files import shown_path
 from .output_dir import (
     OutputRefused,
@@ -35,17 +36,25 @@ from .output_dir import (
 )
 from .verify import expected_outputs, section_outputs, verify_site
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
 SITE_DIR = "site"
 
 
 _DIAGNOSTIC_LINE = re.compile(r"^\S+:\d+:\d+: (?:error|warning): ")
 
 
+# How MkDocs introduces an exception raised while it reads or builds a page.
+_PAGE_ERROR = re.compile(r"^Error (?:reading|building) page '[^']*': ")
+
+
 class _NotDataErrors(logging.Filter):
-    """MkDocs logs a failed plugin's message once more; ours are printed by build.py."""
+    """MkDocs logs the text of an ExplainerError raised on a page; the diagnostics are
+    printed once, by the build, from the exception itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        lines = record.getMessage().splitlines()
+        lines = _PAGE_ERROR.sub("", record.getMessage()).splitlines()
         return not (record.levelno >= logging.ERROR and lines
                     and all(_DIAGNOSTIC_LINE.match(line) for line in lines))
 
@@ -93,7 +102,7 @@ def _interruptible() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _sources(root: Path, config) -> list[Path]:
+def _sources(root: Path, config: MkDocsConfig) -> list[Path]:
     """What the build reads (and its cache): replacing any of these would lose the
     editors' work, or put the cache inside the published site."""
     plugin = config.plugins.get("explainer")
@@ -148,23 +157,22 @@ class _Failed(Exception):
         self.message = message
 
 
-def _load_config(root: Path, fmt: str = "text"):
+def _load_config(root: Path, fmt: str = "text") -> MkDocsConfig:
     from .site_config import load_mkdocs_config
 
     config, problems = load_mkdocs_config(root)
     if config is None:
-        _print(problems, fmt)
+        print_diagnostics(apply_strict(problems, False), fmt)
         raise _Failed(count_line(problems))
     return config
 
 
-def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = None) -> None:
+def _build_and_swap(config: MkDocsConfig, target: Path, fmt: str, *,
+                    serve_url: str | None = None) -> None:
     """Build into a marked staging folder beside `target` and swap it in; bad input
     raises _Failed with what to print, and the staging folder never outlives the call."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
-
-    from .plugin import DataErrors
 
     root = Path(config.config_file_path).parent
     staging: Path | None = None
@@ -182,12 +190,11 @@ def _build_and_swap(config, target: Path, fmt: str, *, serve_url: str | None = N
         mark_as_site(staging)
         swap_in(staging, target)
         _print_notes(config)
-    except (DataErrors, Abort) as exc:
-        diagnostics = _data_errors(exc, config)
-        if diagnostics is None:
-            raise _Failed(f"error: {_one_line(str(exc))}") from None
-        _print(diagnostics, fmt)
-        raise _Failed(count_line(diagnostics)) from None
+    except ExplainerError as exc:
+        print_diagnostics(apply_strict(exc.diagnostics, False), fmt)
+        raise _Failed(count_line(exc.diagnostics)) from None
+    except Abort as exc:
+        raise _Failed(f"error: {_one_line(str(exc))}") from None
     except (BuildError, ConfigurationError) as exc:
         raise _Failed(f"error: {_one_line(str(exc))}") from None
     except jinja2.TemplateError as exc:
@@ -218,7 +225,7 @@ def unexpected_error_line(exc: BaseException, root: Path) -> str:
 _NOTED: set[str] = set()
 
 
-def _print_notes(config) -> None:
+def _print_notes(config: MkDocsConfig) -> None:
     """The plugin's notices (no git history, say), once per process: the preview
     rebuilds often."""
     for note in getattr(config.plugins.get("explainer"), "notes", []):
@@ -248,20 +255,6 @@ def describe_os_error(exc: OSError, root: Path) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _data_errors(exc: BaseException, config) -> list[Diagnostic] | None:
-    """The diagnostics of a build stopped by the data, wherever MkDocs re-raised it."""
-    diagnostics = getattr(exc, "diagnostics", None)
-    if diagnostics is None and config is not None:
-        plugin = config.plugins.get("explainer")
-        diagnostics = getattr(plugin, "last_errors", None)
-    return diagnostics
-
-
-def _print(diagnostics: list[Diagnostic], fmt: str) -> None:
-    for d in apply_strict(diagnostics, False):
-        print(d.as_github() if fmt == "github" else d.as_text(), file=sys.stderr)
 
 
 DEFAULT_PORT = 8000

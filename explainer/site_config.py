@@ -8,11 +8,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic
 from .files import NotReadable, read_regular, tree_problems
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -45,7 +49,7 @@ class NavEntry:
     lookup: str | None  # the file it names in docs_dir; None: an absolute path, never a file
 
 
-def load_mkdocs_config(root: Path) -> tuple[Any, list[Diagnostic]]:
+def load_mkdocs_config(root: Path) -> tuple[MkDocsConfig | None, list[Diagnostic]]:
     """MkDocs' own reading of mkdocs.yml (strict, as the build does), or diagnostics at
     the line of each bad setting."""
     from mkdocs.config import load_config
@@ -135,7 +139,7 @@ def _python_tags(data: bytes, shown: str) -> list[Diagnostic]:
         for event in yaml.parse(data, Loader=yaml.SafeLoader):
             tag = getattr(event, "tag", None) or ""
             if tag.startswith(_PYTHON_TAG):
-                mark = event.start_mark
+                mark = cast(yaml.Mark, event.start_mark)  # parsed events carry marks
                 problems.append(Diagnostic(
                     shown, mark.line + 1, mark.column + 1, "error",
                     f"{CONFIG_FILE} may not construct Python objects; remove the !!python tag"))
@@ -222,20 +226,20 @@ def load_inputs(root: Path) -> tuple[BuildInputs | None, list[Diagnostic]]:
     return inputs, []
 
 
-def _read_files(config, inputs: BuildInputs) -> None:
+def _read_files(config: MkDocsConfig, inputs: BuildInputs) -> None:
     from mkdocs.structure.files import InclusionLevel, get_files
 
     files = get_files(config)
     inputs.sections = [
         SectionFile(file.src_uri, "" if file.url in (".", "./") else file.url,
-                    Path(file.abs_src_path))
+                    Path(cast(str, file.abs_src_path)))  # set on every file of docs_dir
         for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
     inputs.static_files = [file.dest_uri for file in files
                            if file.inclusion.is_included() and not file.is_documentation_page()]
     inputs.nav_unfound = _nav_unfound(config, files)
 
 
-def _nav_unfound(config, files) -> list[NavEntry]:
+def _nav_unfound(config: MkDocsConfig, files: Files) -> list[NavEntry]:
     """The nav entries MkDocs' get_navigation would warn about: not a URL, and no file
     of docs_dir (the explainer's pages are added later)."""
     from mkdocs.structure.pages import _AbsoluteLinksValidationValue

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .dataset import Dataset
 from .models import Actor, Quote
+from .store import Dataset
 from .urls import page_heading_id
 
 
@@ -101,7 +101,7 @@ def page_meta(*, dataset: Dataset, site_name: str, site_url: str, page_url: str,
 def _actor_entity(dataset: Dataset, actor_id: str, canonical: str) -> dict:
     actor = dataset.actors[actor_id]
     thing = _actor_thing(actor, canonical)
-    thing["@id"] = canonical + "#" + page_heading_id("actor", actor.id)
+    thing["@id"] = canonical + "#" + page_heading_id("actors", actor.id)
     if actor.role and actor.kind == "person":
         thing["jobTitle"] = actor.role
     elif actor.role:
@@ -126,7 +126,7 @@ def _quotation(dataset: Dataset, quote: Quote, canonical: str, site_url: str) ->
         "@type": "Quotation",
         "@id": f"{canonical}#quote-{quote.id}",
         "text": quote.text,
-        "creator": {"@id": f"{canonical}#{page_heading_id('actor', quote.actor)}"},
+        "creator": {"@id": f"{canonical}#{page_heading_id('actors', quote.actor)}"},
         "isBasedOn": based_on,
     }
     if quote.date:

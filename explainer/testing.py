@@ -1,9 +1,9 @@
 """`build.py test`: make sure the browser is there, then run pytest.
 
-The browser tests drive the binary `chromium_path()` names: Debian's Chromium at
-/usr/bin/chromium, or whatever Chromium or Chrome `EXPLAINER_CHROMIUM` points at (a path
-or a command on PATH). Only Debian's Chromium is ever installed here, with apt-get, and
-only as root.
+The browser tests and scripts/lighthouse.py drive the binary `chromium_path()` names:
+Debian's Chromium at /usr/bin/chromium, or whatever Chromium or Chrome
+`EXPLAINER_CHROMIUM` points at (a path or a command on PATH). Only Debian's Chromium is
+ever installed here, with apt-get, and only as root.
 """
 
 from __future__ import annotations
@@ -15,6 +15,11 @@ import sys
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ENV = "EXPLAINER_CHROMIUM"
+# Flags of every headless Chromium the project starts: no window, no sandbox (it runs as
+# root in containers), and no traffic of the browser's own.
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run")
 
 
 def wanted_chromium() -> str:

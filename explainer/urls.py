@@ -9,42 +9,47 @@ import posixpath
 import re
 from urllib.parse import urlsplit
 
-# kind -> (page path of its index, whether each entity has a page of its own)
-SECTIONS: dict[str, tuple[str, bool]] = {
-    "actors": ("actors/", True),
-    "issues": ("issues/", True),
-    "questions": ("questions/", False),
-    "events": ("timeline/", False),
-    "sources": ("sources/", False),
-    "updates": ("changes/", False),
-    "quotes": ("actors/", False),
-    "positions": ("issues/", False),
-}
-ANCHOR_PREFIX = {"questions": "question", "events": "event", "sources": "source",
-                 "updates": "update", "quotes": "quote", "positions": "position"}
+from .kinds import KINDS, kind_of
+from .models import Entity
 
 
 def anchor(kind: str, entity_id: str) -> str:
-    return f"{ANCHOR_PREFIX[kind]}-{entity_id}"
+    return f"{KINDS[kind].anchor_prefix}-{entity_id}"
 
 
 def page_heading_id(kind: str, entity_id: str) -> str:
-    """The id of the heading of an actor's or issue's own page ('actor-putin'): prefixed,
-    so that no id can make it equal one of the page's section ids ('quotes')."""
-    return f"{kind}-{entity_id}"
+    """The id of the heading of an entity's own page ('actor-putin'): prefixed, so that
+    no id can make it equal one of the page's section ids ('quotes')."""
+    return f"{KINDS[kind].singular}-{entity_id}"
+
+
+def index_url(kind: str) -> str:
+    """The page that lists a kind ('actors/'); for a hosted kind, its host's index."""
+    record = KINDS[kind]
+    if record.index is None:
+        return index_url(str(record.host))
+    return record.index.url
 
 
 def entity_url(kind: str, entity_id: str, owner: str | None = None) -> str:
     """Site-relative URL ('actors/putin/', 'questions/#question-territory').
 
-    Quotes and positions live on another entity's page: `owner` names it (the actor of a
-    quote, the issue of a position)."""
-    base, own_page = SECTIONS[kind]
-    if own_page:
+    A hosted kind (quotes, positions) lives on its host entity's page: `owner` names it
+    (the actor of a quote, the issue of a position); `fact_url` finds it."""
+    record = KINDS[kind]
+    base = index_url(kind)
+    if record.own_pages:
         return f"{base}{entity_id}/"
     if owner is not None:
         base = f"{base}{owner}/"
     return f"{base}#{anchor(kind, entity_id)}"
+
+
+def fact_url(entity: Entity) -> str:
+    """Site-relative URL of any entity, on its host's page when it has one."""
+    record = kind_of(entity)
+    owner = getattr(entity, record.host_field) if record.host_field else None
+    return entity_url(record.name, entity.key, owner)
 
 
 def src_path(url: str) -> str:

@@ -8,8 +8,12 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .files import shown_path
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 
 @dataclass(frozen=True)
@@ -89,16 +93,17 @@ class _ShownText(HTMLParser):
         return "".join(parser.article or parser.page)
 
 
-def expected_outputs(config) -> list[str]:
+def expected_outputs(config: MkDocsConfig) -> list[str]:
     """Every page and the data file the explainer generates, by the data: what the
     explainer plugin loaded, or, when it never ran, what data/ holds."""
-    from .dataset import load_dataset
     from .export import DATA_DIR
     from .project import generated_page_urls
+    from .store import load_dataset
 
     plugin = config.plugins.get("explainer")
-    if plugin is not None and getattr(plugin, "renderer", None) is not None:
-        dataset = plugin.dataset
+    build = getattr(plugin, "build", None)
+    if build is not None and build.templates is not None:
+        dataset = build.dataset
     else:
         data_dir = plugin.config.data_dir if plugin is not None else "data"
         dataset, _ = load_dataset(Path(config.config_file_path).parent / data_dir)
@@ -106,7 +111,7 @@ def expected_outputs(config) -> list[str]:
             f"{DATA_DIR}/all.json"]
 
 
-def section_outputs(config) -> list[SectionOutput]:
+def section_outputs(config: MkDocsConfig) -> list[SectionOutput]:
     """Each Markdown page of docs_dir, where the build writes it."""
     from mkdocs.structure.files import File
     from mkdocs.utils import is_markdown_file

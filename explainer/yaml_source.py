@@ -12,12 +12,13 @@ means the same thing in every editor and parser.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
-from .diagnostics import Diagnostic, short
+from .diagnostics import Diagnostic, Severity, short
 
 # libyaml's parser is several times faster; the pure-Python one is the fallback. Only
 # its event stream is used, never its constructors.
@@ -76,10 +77,10 @@ class LoadedYaml:
         return self.positions.get(path, (1, 1))
 
     def error(self, path: Path_, message: str, *, at_key: bool = False,
-              severity: str = "error") -> Diagnostic:
+              severity: Severity = "error") -> Diagnostic:
         where = self.key_positions.get(path) if at_key else None
         line, column = where or self.position(path)
-        diagnostic = Diagnostic(self.path, line, column, severity, message)  # type: ignore[arg-type]
+        diagnostic = Diagnostic(self.path, line, column, severity, message)
         self.diagnostics.append(diagnostic)
         return diagnostic
 
@@ -166,7 +167,7 @@ def _load_text(text: str, loaded: LoadedYaml) -> LoadedYaml:
     return loaded
 
 
-def _events(text: str):
+def _events(text: str) -> Iterator[yaml.Event]:
     parser = _Parser(text)
     get_event = parser.get_event
     try:
@@ -178,6 +179,7 @@ def _events(text: str):
 
 def _locate_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     """Where to point and what to say. An unclosed quote is reported at its opening."""
+    mark: yaml.Mark | None
     if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
         mark = exc.context_mark
         return (mark.line + 1, mark.column + 1,
@@ -193,7 +195,7 @@ def _locate_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int
     return line, column, _syntax_message(exc, text, mark)
 
 
-def _runaway_quote(text: str, mark) -> tuple[int, int, int] | None:
+def _runaway_quote(text: str, mark: yaml.Mark | None) -> tuple[int, int, int] | None:
     """A quoted value before `mark` that spans lines: usually a quote left open."""
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
@@ -208,7 +210,7 @@ def _runaway_quote(text: str, mark) -> tuple[int, int, int] | None:
     return None
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
     problem = (exc.problem or "invalid YAML").rstrip(".")
     line_text = ""
     if mark is not None:
@@ -237,17 +239,17 @@ MAX_DEPTH = 40  # real data nests 3 or 4 levels; deeper is a mistake or an attac
 
 
 class _Builder:
-    def __init__(self, events: list, loaded: LoadedYaml):
+    def __init__(self, events: list[yaml.Event], loaded: LoadedYaml) -> None:
         self.events = events
         self.index = 0
         self.loaded = loaded
 
-    def _next(self):
+    def _next(self) -> yaml.Event:
         event = self.events[self.index]
         self.index += 1
         return event
 
-    def _peek(self):
+    def _peek(self) -> yaml.Event:
         return self.events[self.index]
 
     def build(self) -> Any:
@@ -260,20 +262,21 @@ class _Builder:
         self._next()  # DocumentEnd
         following = self._peek()
         if not isinstance(following, yaml.StreamEndEvent):
-            mark = following.start_mark
+            mark = cast(yaml.Mark, following.start_mark)  # parsed events carry marks
             self.loaded.diagnostics.append(Diagnostic(
                 self.loaded.path, mark.line + 1, mark.column + 1, "error",
                 "a second YAML document ('---') in one file; keep one document per file"))
         return value
 
-    def _fail(self, event, message: str) -> None:
-        mark = event.start_mark
+    def _fail(self, event: yaml.Event, message: str) -> None:
+        mark = cast(yaml.Mark, event.start_mark)  # parsed events carry marks
         self.loaded.diagnostics.append(
             Diagnostic(self.loaded.path, mark.line + 1, mark.column + 1, "error", message))
 
     def _node(self, path: Path_) -> Any:
-        # The hot loop of every check: plain attribute access and exact type tests.
-        event = self.events[self.index]
+        # The hot loop of every check: plain attribute access and exact type tests (which
+        # mypy does not follow through `kind`, hence an unchecked event).
+        event: Any = self.events[self.index]
         self.index += 1
         mark = event.start_mark
         self.loaded.positions[path] = (mark.line + 1, mark.column + 1)
@@ -324,13 +327,14 @@ class _Builder:
                                       f"{first[0]}); keep one and delete the other")
                 self._node((*path, "<duplicate>"))
                 continue
-            key_positions[key_path] = (key_event.start_mark.line + 1,
-                                       key_event.start_mark.column + 1)
+            key_mark = cast(yaml.Mark, key_event.start_mark)  # parsed events carry marks
+            key_positions[key_path] = (key_mark.line + 1, key_mark.column + 1)
             result[key] = self._node(key_path)
         self.index += 1
         return result
 
-    def _without_bad(self, event, value: str, found: re.Match[str], where: str) -> str:
+    def _without_bad(self, event: yaml.ScalarEvent, value: str, found: re.Match[str],
+                     where: str) -> str:
         """An error at the value's start (the parser knows no finer position inside an
         escaped string), and the value without such characters, so that no later check
         trips on them a second time."""
@@ -339,7 +343,7 @@ class _Builder:
         self._fail(event, f"{kind} character U+{char:04X} in {where}; remove it")
         return found.re.sub("", value)
 
-    def _scalar(self, event, path: Path_, tag) -> Any:
+    def _scalar(self, event: yaml.ScalarEvent, path: Path_, tag: str | None) -> Any:
         value = event.value
         if (found := _BAD_IN_TEXT.search(value)) is not None:
             value = self._without_bad(event, value, found, "text")

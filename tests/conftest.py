@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,13 +34,10 @@ class Run:
         return self.stderr.splitlines()
 
 
-def run_cli(root: Path, *args: str, timeout: float = 300) -> Run:
-    """Run the command line as an editor would, in a separate process."""
-    result = subprocess.run(
-        [sys.executable, "-m", "explainer.cli", "--root", str(root), *args],
-        capture_output=True, text=True, timeout=timeout, cwd=root,
-        env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(root)},
-    )
+def run_cli(root: Path, *args: str, timeout: float = 300, **env: str) -> Run:
+    """Run the command line as an editor would, in a separate process, with `env` added
+    to the editor's environment."""
+    result = localsite.run_cli(root, *args, timeout=timeout, **env)
     return Run(result.returncode, result.stdout, result.stderr)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from explainer.dataset import load_dataset
 from explainer.diagnostics import Diagnostic
+from explainer.store import load_dataset
 
 from .conftest import run_cli
 
@@ -123,8 +123,8 @@ def test_time_without_offset(minimal: Path) -> None:
     text = (minimal / "data" / "events.yaml").read_text()
     write(minimal, "events.yaml", text.replace("T11:30-08:00", "T11:30"))
     assert only(minimal) == ("data/events.yaml:2:10: error: start: '2025-08-15T11:30' needs a "
-                             "UTC offset, e.g. 2025-08-15T11:00-08:00 (Anchorage in August is "
-                             "UTC-8)")
+                             "UTC offset, e.g. 2025-08-15T11:00-08:00 (the offset of the local "
+                             "time, here UTC-8)")
 
 
 @pytest.mark.parametrize(("raw", "message"), [

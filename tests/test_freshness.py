@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from explainer.dataset import DueForReview, due_for_review, is_review_reminder, load_dataset
 from explainer.diagnostics import Diagnostic
-from explainer.pages import Renderer
+from explainer.render.pages import generated_pages
+from explainer.render.templates import Templates
+from explainer.store import DueForReview, due_for_review, is_review_reminder, load_dataset
 
 from .conftest import REPO, copy_project, line_of, replace_in, run_cli
 from .sitehtml import parse_page
@@ -101,8 +102,8 @@ def test_other_warnings_still_fail_the_build(tmp_path: Path) -> None:
 def test_no_list_when_nothing_is_due() -> None:
     dataset, _ = load_dataset(REPO / "data")
     assert due_for_review(dataset) == []
-    renderer = Renderer(dataset, REPO / "overrides")
-    pages = {page.url: page.markdown for page in renderer.pages()}
+    templates = Templates(dataset, REPO / "overrides")
+    pages = {page.url: page.markdown for page in generated_pages(templates)}
     assert "Due for review" not in pages["sources/"] + pages["changes/"]
 
 

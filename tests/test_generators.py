@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from explainer.localsite import editor_env
 from explainer.site_config import load_mkdocs_config
 from explainer.verify import (
     SectionOutput,
@@ -225,8 +226,7 @@ def test_a_build_that_leaves_references_raw_changes_nothing(project: Path, ours:
     result = subprocess.run(
         [sys.executable, "-c", UNEXPANDED, "--root", str(project), "build",
          "--site-dir", str(site)],
-        capture_output=True, text=True, timeout=300, cwd=project,
-        env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(project)})
+        capture_output=True, text=True, timeout=300, cwd=project, env=editor_env(project))
     assert result.returncode == 1
     [line] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert re.fullmatch(r"error: \S+/index\.html shows the reference '\[\[[a-z]+:[^']+' as "

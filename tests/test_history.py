@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from explainer.history import load_history
-from explainer.models import KINDS
+from explainer.kinds import KINDS
 
 from .conftest import copy_project, replace_in, run_cli
 from .hardening.support import hash_tree
@@ -238,7 +238,7 @@ def test_a_project_in_a_subfolder_of_a_repository_has_its_history(tmp_path: Path
 
 def test_two_entries_in_one_commit_each_list_their_changes(repo: Path, tmp_path: Path) -> None:
     from explainer.changelog import update_changes
-    from explainer.dataset import load_dataset
+    from explainer.store import load_dataset
 
     root = tmp_path / "two"
     copy_repository(repo, root)

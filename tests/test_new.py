@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from explainer.dataset import Dataset
-from explainer.models import KINDS
-from explainer.pages import plain_heading
+from explainer import localsite
+from explainer.kinds import KINDS
+from explainer.render.text import plain_heading
 from explainer.scaffold import ScaffoldError, create_project, default_title, heading_text
 from explainer.schemas import schema_texts
 from explainer.site_config import load_mkdocs_config
+from explainer.store import Dataset
 
 from .conftest import REPO, run_cli
 from .sitehtml import parse_page
@@ -69,9 +69,8 @@ def test_new_writes_the_layout_of_a_project(made: tuple[Path, str]) -> None:
     assert files_under(project / "schemas") == {
         name: text.encode() for name, text in schema_texts(root=project).items()}
     assert files_under(project / "overrides") == files_under(REPO / "overrides")
-    for asset in ("explainer.css", "new-since-visit.js"):
-        assert (project / "content" / "assets" / asset).read_bytes() == (
-            REPO / "content" / "assets" / asset).read_bytes()
+    # The plugin brings its templates, stylesheet and script: nothing to copy.
+    assert not (project / "content" / "assets").exists()
     assert {"site/", ".cache/"} <= set((project / ".gitignore").read_text().splitlines())
     updates = (project / "data" / "updates.yaml").read_text(encoding="utf-8")
     assert "First publication" in updates
@@ -171,17 +170,13 @@ def test_new_without_a_title_names_the_site_after_the_folder(tmp_path: Path) -> 
 
 
 def test_new_leaves_nothing_behind_when_it_fails(tmp_path: Path) -> None:
-    tool = tmp_path / "tool"
-    for part in ("mkdocs.yml", "overrides", "content"):
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, tool / part)
-        else:
-            tool.mkdir(exist_ok=True)
-            shutil.copy2(source, tool / part)
-    (tool / "content" / "assets" / "new-since-visit.js").unlink()
+    tool = localsite.copy_project(REPO, tmp_path / "tool",
+                                  parts=("mkdocs.yml", "overrides", "content"))
+    # A stylesheet the bundled site names but does not have: found once writing began.
+    config = tool / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nextra_css:\n  - assets/missing.css\n")
     target = tmp_path / "parent" / "story"
-    with pytest.raises(ScaffoldError, match="new-since-visit.js"):
+    with pytest.raises(ScaffoldError, match="missing.css"):
         create_project(target, "A story", tool_root=tool)
     assert not (tmp_path / "parent").exists()
 

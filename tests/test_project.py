@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from explainer.models import KINDS
+from explainer.kinds import KINDS
 from explainer.schemas import schema_texts
 
 from .conftest import REPO, run_cli

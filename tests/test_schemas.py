@@ -14,7 +14,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from pydantic import TypeAdapter, ValidationError
 
-from explainer.models import KINDS, QUESTION_STATUSES, REF_KINDS, STANCES, When
+from explainer.kinds import KINDS
+from explainer.models import QUESTION_STATUSES, STANCES, When
 from explainer.schemas import schema_texts
 from explainer.yaml_source import load_yaml_bytes
 
@@ -41,7 +42,7 @@ def committed(kind: str) -> dict:
 
 
 def properties(schema: dict, kind: str) -> dict[str, dict]:
-    return schema["$defs"][KINDS[kind].__name__]["properties"]
+    return schema["$defs"][KINDS[kind].model.__name__]["properties"]
 
 
 def validator(schema: dict) -> Draft202012Validator:
@@ -192,9 +193,9 @@ def test_reference_fields_offer_the_ids_in_the_data() -> None:
 
 def test_touches_offers_every_entry_as_kind_and_id() -> None:
     touches = properties(committed("updates"), "updates")["touches"]
-    assert offered(touches) == sorted(f"{singular}:{entity_id}"
-                                      for singular, kind in REF_KINDS.items()
-                                      for entity_id in ids_in(REPO, kind))
+    assert offered(touches) == sorted(f"{kind.singular}:{entity_id}"
+                                      for kind in KINDS.values()
+                                      for entity_id in ids_in(REPO, kind.name))
 
 
 def test_every_id_field_that_refers_to_another_entry_is_known_here() -> None:
@@ -256,7 +257,7 @@ def as_inserted(body: dict) -> str:
 def test_every_kind_offers_a_ready_made_entry_that_is_valid_once_filled_in(kind: str) -> None:
     schema = committed(kind)
     snippets = schema["defaultSnippets"]
-    required = schema["$defs"][KINDS[kind].__name__]["required"]
+    required = schema["$defs"][KINDS[kind].model.__name__]["required"]
     assert snippets
     for snippet in snippets:
         assert snippet["label"].startswith("New ") and snippet["description"]
@@ -267,7 +268,7 @@ def test_every_kind_offers_a_ready_made_entry_that_is_valid_once_filled_in(kind:
         loaded = load_yaml_bytes(filled(as_inserted(body)).encode(), "new.yaml")
         assert loaded.diagnostics == []
         assert validator(schema).is_valid(loaded.value)
-        KINDS[kind].model_validate(loaded.value[0])
+        KINDS[kind].model.model_validate(loaded.value[0])
 
 
 def test_ready_made_entries_keep_their_fields_in_order() -> None:

@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from explainer.localsite import free_port
+from explainer.plugin.theme import THEME_DIR
 
 from .conftest import replace_in
 
@@ -72,7 +73,9 @@ def test_serve_survives_a_broken_mkdocs_yml_and_template(project: Path) -> None:
     url = f"http://127.0.0.1:{port}/actors/rubio/"
     log = project / "serve.log"
     config = project / "mkdocs.yml"
+    # A site override of the explainer's main.html, broken and mended while serving.
     template = project / "overrides" / "main.html"
+    template.write_text((THEME_DIR / "main.html").read_text())
     good_config, good_template = config.read_text(), template.read_text()
     server = _serve(project, port, log)
     try:

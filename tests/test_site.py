@@ -54,7 +54,7 @@ def pages(site: Path) -> dict[str, ParsedPage]:
 def test_every_actor_and_issue_has_a_page(pages) -> None:
     for actor in data("actors"):
         page = pages[f"actors/{actor['id']}/"]
-        assert page_heading_id("actor", actor["id"]) in page.ids
+        assert page_heading_id("actors", actor["id"]) in page.ids
         assert unescape(actor["name"]) in page.text
     for issue in data("issues"):
         page = pages[f"issues/{issue['id']}/"]

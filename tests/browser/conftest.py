@@ -14,9 +14,6 @@ otherwise, with the reason and the fix.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +22,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from explainer.localsite import site_server
-from explainer.testing import chromium_path, in_ci, missing_browser
+from explainer.localsite import build_site, serving, site_url
+from explainer.testing import CHROMIUM_ARGS, chromium_path, in_ci, missing_browser
 from tests.conftest import copy_project
 
 CHROMIUM = chromium_path()
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
+BROWSER_ARGS = [*CHROMIUM_ARGS, "--disable-quic"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
@@ -77,13 +71,7 @@ class Site:
 
 def _build(project: Path, site_dir: Path, base_url: str) -> None:
     """Build like an editor would (a separate process), with SITE_URL = the local server."""
-    env = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(project),
-           "SITE_URL": base_url}
-    result = subprocess.run(
-        [sys.executable, "-m", "explainer.cli", "--root", str(project), "build",
-         "--site-dir", str(site_dir)],
-        capture_output=True, text=True, timeout=300, cwd=project, env=env,
-    )
+    result = build_site(project, site_dir, base_url)
     if result.returncode != 0 or not (site_dir / "index.html").is_file():
         pytest.fail(f"site build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}",
                     pytrace=False)
@@ -107,17 +95,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     project = copy_project(work / "project")
     site_dir = work / "built" / "site"
     site_dir.parent.mkdir(parents=True)
-
-    server = site_server(site_dir)
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with serving(site_dir) as server:
+        base_url = site_url(server)
         _build(project, site_dir, base_url)
-        thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-        thread.start()
         yield Site(site_dir, base_url)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --------------------------------------------------------------------------- browser
@@ -128,7 +109,7 @@ def browser(_require_chromium: None):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS,
                                               headless=True)
         try:
             yield chromium

@@ -9,19 +9,16 @@ after the site was updated.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from explainer.localsite import SiteHandler
+from explainer.localsite import SiteHandler, serving, site_url
 from explainer.models import QUESTION_STATUSES
 from tests.conftest import copy_project
 
@@ -109,13 +106,9 @@ def summit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoBuilds]:
     project = copy_project(work / "project")
     (project / ".gitignore").write_text(".cache/\n", encoding="utf-8")
     live = work / "live"
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_FreshHandler, directory=str(live)))
-    server.daemon_threads = True
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     builds = {name: work / name / "site" for name in ("first", "second")}
-    threading.Thread(target=server.serve_forever, name="two-builds", daemon=True).start()
-    try:
+    with serving(live, _FreshHandler) as server:
+        base_url = site_url(server)
         _git(project, "init", "-q", "-b", "main")
         _git(project, "add", "-A")
         _git(project, "commit", "-q", "-m", "First publication")
@@ -128,9 +121,6 @@ def summit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoBuilds]:
         summit = TwoBuilds(Site(live, base_url), live, builds, before, after)
         summit.show("first")
         yield summit
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --------------------------------------------------------------------------- helpers

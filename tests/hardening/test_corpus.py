@@ -27,7 +27,6 @@ Expected = Callable[[Path], list["str | re.Pattern[str]"]]
 A, E, ISS, P = "data/actors.yaml", "data/events.yaml", "data/issues.yaml", "data/positions.yaml"
 S, U = "data/sources.yaml", "data/updates.yaml"
 INDEX = "content/index.md"
-MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -378,7 +377,7 @@ CASES: list[Case] = [
          nothing),
     Case("time-without-offset", E, append(E, NEW_EVENT.format(start='"2025-08-15T11:30"')), 1,
          one(E, '"2025-08-15T11:30"', "start: '2025-08-15T11:30' needs a UTC offset, e.g. "
-             "2025-08-15T11:00-08:00 (Anchorage in August is UTC-8)")),
+             "2025-08-15T11:00-08:00 (the offset of the local time, here UTC-8)")),
     Case("time-hour-25", E,
          append(E, NEW_EVENT.format(start='"2025-08-15T25:30-08:00"')), 1,
          one(E, '"2025-08-15T25:30', "start: '2025-08-15T25:30-08:00' is not a real time "
@@ -568,7 +567,7 @@ CASES: list[Case] = [
     Case("no-cascade-invalid-event-into-content", E,
          replace(E, 'start: "2025-08-15"', 'start: "2025-08-15T11:30"'), 1,
          one(E, '"2025-08-15T11:30"', "start: '2025-08-15T11:30' needs a UTC offset, e.g. "
-             "2025-08-15T11:00-08:00 (Anchorage in August is UTC-8)")),
+             "2025-08-15T11:00-08:00 (the offset of the local time, here UTC-8)")),
     Case("no-cascade-mapping-sources-into-content", S,
          write(S, "id: alaska-summit-article\ntitle: The article\n"), 1,
          lambda root: ["data/sources.yaml:1:1: error: expected a list of sources "

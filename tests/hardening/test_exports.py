@@ -23,11 +23,11 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from explainer.dataset import Dataset, any_errors, load_dataset
 from explainer.export import CSV_COLUMNS, export_files
 from explainer.feed import atom_feed
+from explainer.kinds import KINDS
 from explainer.markup import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, render_markdown
-from explainer.models import KINDS
+from explainer.store import Dataset, any_errors, load_dataset
 from explainer.structured import page_meta
 from explainer.yaml_source import load_yaml_bytes
 
@@ -107,7 +107,7 @@ def dataset_via_models(root: Path, payload: str) -> Dataset:
             fields = _text_fields(kind, entity.model_dump())
             tables[kind][key] = entity.model_copy(
                 update={name: _hostile(value, payload) for name, value in fields.items()})
-    return Dataset(**tables)
+    return Dataset(tables)
 
 
 @pytest.fixture(params=ALL_PAYLOADS, ids=ascii)

@@ -1,35 +1,57 @@
 """Fuzzing: random edits of the real data and random Markdown never crash or hang.
 
-Deterministic (derandomize=True, no example database) and bounded: 500 examples in all,
+Every kind in the registry (explainer.kinds) is fuzzed: its data file edited as text,
+each field of its model given any value or none, its reference fields given ids of the
+kind they refer to or of any other, and its reference names and ids mixed into Markdown.
+
+Deterministic (derandomize=True, no example database) and bounded: 600 examples in all,
 each with a 2 s Hypothesis deadline and a hard alarm that interrupts a real hang.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from explainer.cli import main
-from explainer.dataset import load_dataset
 from explainer.diagnostics import Diagnostic
 from explainer.export import CSV_COLUMNS, export_files
 from explainer.feed import atom_feed
+from explainer.kinds import BLOCKS, KINDS, LINK_KINDS, Kind
 from explainer.references import check_reference, find_references
+from explainer.store import load_dataset
+from explainer.yaml_source import load_yaml_bytes
 
-from ..conftest import copy_project
+from ..conftest import REPO, copy_project
 from .support import DIAGNOSTIC, CheckRun, time_limit
 from .test_exports import looks_like_formula, read_csv, unsafe_markup
 
-DATA_FILES = ["actors", "events", "issues", "positions", "questions", "quotes", "sources",
-              "updates"]
+
+def bundled_entries() -> dict[str, list[dict[str, Any]]]:
+    """The entries of every kind in the bundled data, as the explainer reads them."""
+    paths = {name: REPO / "data" / f"{name}.yaml" for name in KINDS}
+    return {name: load_yaml_bytes(path.read_bytes(), path.name).value or []
+            for name, path in paths.items() if path.exists()}
+
+
+BUNDLED = bundled_entries()
+DATA_FILES = list(BUNDLED)
+KEYS = {name: [key for entry in entries if (key := KINDS[name].model.raw_key(entry))]
+        for name, entries in BUNDLED.items()}
+SAMPLE_IDS = sorted({key for keys in KEYS.values() for key in keys[:2]})
 HARD_LIMIT = 10.0  # seconds; Hypothesis' deadline catches the slow, this the stuck
 
 # No shrinking phase: a failure is reported as generated (at most 5 small edits), which
@@ -93,14 +115,19 @@ def fuzz_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextlib.contextmanager
-def mutated(root: Path, name: str, edits: list[tuple]):
-    path = root / "data" / f"{name}.yaml"
+def written(path: Path, data: bytes) -> Iterator[Path]:
+    """`path` holding `data` while in the block, then its own bytes again."""
     original = path.read_bytes()
-    path.write_bytes(apply_edits(original, edits))
+    path.write_bytes(data)
     try:
         yield path
     finally:
         path.write_bytes(original)
+
+
+def mutated(root: Path, name: str, edits: list[tuple]) -> contextlib.AbstractContextManager:
+    path = root / "data" / f"{name}.yaml"
+    return written(path, apply_edits(path.read_bytes(), edits))
 
 
 @settings(FUZZ, max_examples=200)
@@ -109,10 +136,14 @@ def test_fuzz_load_dataset_never_raises_or_hangs(fuzz_root: Path, mutation) -> N
     name, edits = mutation
     with mutated(fuzz_root, name, edits), time_limit(HARD_LIMIT, "load_dataset"):
         dataset, diagnostics = load_dataset(fuzz_root / "data", fuzz_root)
+    assert_placed(diagnostics)
+    assert_exports_safe(dataset)
+
+
+def assert_placed(diagnostics: list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         assert isinstance(diagnostic, Diagnostic)
         assert diagnostic.line >= 1 and diagnostic.column >= 1, diagnostic
-    assert_exports_safe(dataset)
 
 
 def assert_exports_safe(dataset) -> None:
@@ -146,11 +177,86 @@ def test_fuzz_check_exits_0_or_1(fuzz_root: Path, mutation) -> None:
     assert (status == 1) == any(": error: " in line for line in run.diagnostics)
 
 
+# -- each field of each kind -----------------------------------------------------------
+
+DELETE = object()  # as a field's new value: the field is removed
+UNKNOWN_FIELD = "not-a-field"
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), SNIPPETS,
+                    st.text(CHARACTERS, max_size=30))
+ANY_VALUE = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(SNIPPETS, inner, max_size=3)), max_leaves=6)
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """One field of one bundled entry given a new value, or removed."""
+
+    kind: str
+    index: int
+    field: str
+    value: Any
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The kind's bundled entries with the edit made."""
+        entries = copy.deepcopy(BUNDLED[self.kind])
+        if self.value is DELETE:
+            entries[self.index].pop(self.field, None)
+        else:
+            entries[self.index][self.field] = self.value
+        return entries
+
+    def must_fail(self) -> bool:
+        """Whether the data is broken for certain: a required field removed, a field the
+        model lacks, or a reference to an id its kind does not have."""
+        kind = KINDS[self.kind]
+        info = kind.model.model_fields.get(self.field)
+        if self.value is DELETE:
+            return info is not None and info.is_required()
+        if info is None:
+            return True
+        target = kind.reference_fields().get(self.field)
+        return (target is not None and isinstance(self.value, str)
+                and self.value not in KEYS.get(target, []))
+
+
+def field_values(kind: Kind, field: str) -> st.SearchStrategy[Any]:
+    """Anything, nothing, or ids: of the kind the field refers to, or of any kind."""
+    ids = st.sampled_from(SAMPLE_IDS)
+    target = kind.reference_fields().get(field)
+    if KEYS.get(target or ""):
+        ids = st.one_of(st.sampled_from(KEYS[target]), ids)
+    return st.one_of(st.just(DELETE), ANY_VALUE, ids, st.lists(ids, max_size=4))
+
+
+@st.composite
+def field_edits(draw: st.DrawFn) -> FieldEdit:
+    name = draw(st.sampled_from([name for name in DATA_FILES if BUNDLED[name]]))
+    kind = KINDS[name]
+    index = draw(st.integers(0, len(BUNDLED[name]) - 1))
+    field = draw(st.sampled_from([*kind.model.model_fields, UNKNOWN_FIELD]))
+    return FieldEdit(name, index, field, draw(field_values(kind, field)))
+
+
+@settings(FUZZ, max_examples=100)
+@given(edit=field_edits())
+def test_fuzz_field_values_never_crash(fuzz_root: Path, edit: FieldEdit) -> None:
+    text = yaml.safe_dump(edit.entries(), allow_unicode=True, sort_keys=False)
+    path = fuzz_root / "data" / f"{edit.kind}.yaml"
+    with written(path, text.encode("utf-8")), time_limit(HARD_LIMIT, "load_dataset"):
+        dataset, diagnostics = load_dataset(fuzz_root / "data", fuzz_root)
+    assert_placed(diagnostics)
+    if edit.must_fail():
+        assert any(d.severity == "error" for d in diagnostics), edit
+    assert_exports_safe(dataset)
+
+
 # -- the Markdown reference syntax -----------------------------------------------------
 
+# Reference names as the registry has them, and kind names (not all of them names), with
+# real ids of every kind.
 TOKENS = ["[[", "]]", "[", "]", ":", "|", ",", "`", "``", "```", "~~~", "\n", " ", "\t",
-          "actor", "actors", "events", "quote", "stances", "questions", "source", "putin",
-          "trump", "ceasefire", "arrival", "-", "x", "\\", "\u00e9", "\u2028"]
+          *sorted({*LINK_KINDS, *BLOCKS, *KINDS}), *SAMPLE_IDS, "-", "x", "\\", "\u00e9",
+          "\u2028"]
 MARKDOWN = st.lists(st.one_of(st.sampled_from(TOKENS), CHARACTERS), max_size=80).map("".join)
 
 

@@ -6,21 +6,18 @@ pages the explainer would overwrite, the serve address) with one line and no tra
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from explainer.diagnostics import Diagnostic
 from explainer.localsite import free_port
+from explainer.render.templates import PACKAGE_TEMPLATES
 from explainer.site_build import parse_dev_addr
 from explainer.urls import site_url_problem
 
 from ..conftest import copy_project, run_cli
 from .support import hash_tree
-
-ENV = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -180,10 +177,7 @@ def test_an_unsafe_site_url_stops_check_and_build(root: Path, value: str,
                                                   message: str) -> None:
     before = hash_tree(root)
     for command in ("check", "build"):
-        result = subprocess.run(
-            [sys.executable, "-m", "explainer.cli", "--root", str(root), command],
-            capture_output=True, text=True, timeout=120, cwd=root,
-            env={**ENV, "HOME": str(root), "SITE_URL": value})
+        result = run_cli(root, command, timeout=120, SITE_URL=value)
         assert result.returncode == 1, result.stderr
         first = result.stderr.splitlines()[0]
         assert first.startswith("mkdocs.yml:8:1: error: site_url"), result.stderr
@@ -369,8 +363,11 @@ def test_dev_addr_rejects(text: str, message: str) -> None:
 ])
 def test_a_template_failing_at_run_time_is_one_line(root: Path, snippet: str,
                                                      expected: str) -> None:
+    # A site's override of one of the explainer's own templates.
     actor = root / "overrides" / "explainer" / "actor.html"
-    actor.write_text(actor.read_text(encoding="utf-8") + "\n" + snippet + "\n")
+    actor.parent.mkdir(parents=True, exist_ok=True)
+    original = (PACKAGE_TEMPLATES / "actor.html").read_text(encoding="utf-8")
+    actor.write_text(original + "\n" + snippet + "\n")
     run = run_cli(root, "build", timeout=120)
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr, run.stderr[-2000:]

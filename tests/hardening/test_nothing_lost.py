@@ -15,10 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from explainer.localsite import cli_command, editor_env
+
 from ..conftest import REPO, copy_project, replace_in, run_cli
 from .support import check_in_process, hash_tree, staging_leftovers
 
-ENV = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+
+def env_for(root: Path) -> dict[str, str]:
+    """The editor's environment for a process on `root` that imports the package from
+    this repository."""
+    return editor_env(root, PYTHONPATH=str(REPO))
 
 
 @dataclass
@@ -42,9 +48,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def _spawn_build(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "explainer.cli", "--root", str(root), "build", *args],
-        cwd=root, env={**ENV, "HOME": str(root)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True)
+        cli_command(root, "build", *args), cwd=root, env=env_for(root),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def _differences(before: dict[str, str], after: dict[str, str]) -> str:
@@ -163,7 +168,7 @@ sys.exit(main(["--root", sys.argv[1], "build"]))
 
 def _kill_during_swap(root: Path, mode: str) -> None:
     process = subprocess.Popen([sys.executable, "-c", SWAP_PAUSE, str(root), mode], cwd=root,
-                               env={**ENV, "HOME": str(root)}, stdout=subprocess.PIPE,
+                               env=env_for(root), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

@@ -16,13 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from explainer.localsite import free_port
+from explainer.localsite import EDITOR_ENV, cli_command, editor_env, free_port
 from explainer.output_dir import OutputRefused, refuse_unsafe_target
 
 from ..conftest import copy_project, run_cli
 from .support import hash_tree, staging_leftovers
 
-ENV = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"}
+
+def script_env() -> dict[str, str]:
+    """The editor's environment for a script that imports the package from here."""
+    return {**EDITOR_ENV, "PYTHONPATH": str(Path.cwd())}
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +109,7 @@ def test_folders_that_only_look_like_staging_survive(project: Path) -> None:
 
 def _spawn(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "explainer.cli", "--root", str(root), *args],
-        cwd=root, env={**ENV, "HOME": str(root), "PYTHONPATH": str(Path.cwd())},
+        cli_command(root, *args), cwd=root, env=editor_env(root, PYTHONPATH=str(Path.cwd())),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -151,9 +153,8 @@ def test_sigterm_to_serve_removes_its_temporary_folder(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
     process = subprocess.Popen(
-        [sys.executable, "-m", "explainer.cli", "--root", str(root), "serve",
-         "--dev-addr", f"127.0.0.1:{free_port()}"],
-        cwd=root, env={**ENV, "HOME": str(root), "TMPDIR": str(temp)},
+        cli_command(root, "serve", "--dev-addr", f"127.0.0.1:{free_port()}"),
+        cwd=root, env=editor_env(root, TMPDIR=str(temp)),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not list(temp.glob("explainer-serve-*/site/index.html")):
@@ -179,7 +180,7 @@ def test_a_full_disk_is_one_line_and_the_site_is_kept(tmp_path: Path) -> None:
         "from explainer.cli import main\n"
         "sys.exit(main(['--root', sys.argv[1], 'build']))\n")
     run = subprocess.run([sys.executable, "-c", script, str(root)], cwd=root,
-                         env={**ENV, "HOME": str(root)}, capture_output=True, text=True,
+                         env=editor_env(root), capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr, run.stderr
@@ -264,7 +265,7 @@ def test_a_build_inside_another_build_s_output_waits(tmp_path: Path) -> None:
          "with build_lock(Path(sys.argv[1]), 'out/'):\n"
          "    print('held', flush=True)\n"
          "    time.sleep(3)\n", str(outer)],
-        stdout=subprocess.PIPE, text=True, env={**ENV, "PYTHONPATH": str(Path.cwd())})
+        stdout=subprocess.PIPE, text=True, env=script_env())
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         started = time.monotonic()
@@ -275,8 +276,7 @@ def test_a_build_inside_another_build_s_output_waits(tmp_path: Path) -> None:
              "from explainer.output_dir import build_lock\n"
              "with build_lock(Path(sys.argv[1]), 'out/site/'):\n"
              "    pass\n", str(outer / "out")],
-            capture_output=True, text=True, timeout=60,
-            env={**ENV, "PYTHONPATH": str(Path.cwd())})
+            capture_output=True, text=True, timeout=60, env=script_env())
         assert "waiting for another build into out/site/ to finish" in inner.stderr
         assert time.monotonic() - started > 1.0
     finally:
@@ -302,7 +302,7 @@ def test_a_signal_during_cleanup_waits_for_the_folder_to_go(tmp_path: Path) -> N
         "except KeyboardInterrupt:\n"
         "    print('interrupted after removal', flush=True)\n")
     result = subprocess.run([sys.executable, "-c", script, str(staging)], capture_output=True,
-                            text=True, timeout=60, env={**ENV, "PYTHONPATH": str(Path.cwd())})
+                            text=True, timeout=60, env=script_env())
     assert "interrupted after removal" in result.stdout, result.stderr
     assert not staging.exists()
 

@@ -12,9 +12,11 @@ from pathlib import Path
 import markdown
 import pytest
 
-from explainer.dataset import Dataset, load_dataset
-from explainer.pages import Renderer, plain_heading
 from explainer.references import SITE_EXTENSIONS, check_reference, find_references
+from explainer.render.expand import expand
+from explainer.render.templates import Templates
+from explainer.render.text import plain_heading
+from explainer.store import Dataset, load_dataset
 from explainer.urls import page_heading_id
 
 from ..conftest import REPO, copy_project, run_cli
@@ -99,7 +101,7 @@ def test_the_page_shows_no_raw_reference_and_no_link_as_code(text: str,
                                                              dataset: Dataset) -> None:
     """Expanded and rendered as the site renders it: a link outside code for every
     reference found, and nothing expanded inside code."""
-    expanded = Renderer(dataset, REPO / "overrides").expand(text, "page/", "content/x.md")
+    expanded = expand(Templates(dataset, REPO / "overrides"), text, "page/", "content/x.md")
     page = _Page.of(markdown.markdown(expanded, extensions=list(SITE_EXTENSIONS)))
     assert "ex-ref" not in page.code_text, "a reference was expanded into code"
     found = len(find_references(text))
@@ -120,7 +122,7 @@ def test_the_page_shows_no_raw_reference_and_no_link_as_code(text: str,
 ])
 def test_a_block_stays_inside_its_admonition_or_list_item(text: str, container: str,
                                                           dataset: Dataset) -> None:
-    expanded = Renderer(dataset, REPO / "overrides").expand(text, "page/", "content/x.md")
+    expanded = expand(Templates(dataset, REPO / "overrides"), text, "page/", "content/x.md")
     html = markdown.markdown(expanded, extensions=list(SITE_EXTENSIONS))
     page = _Page.of(html)
     blocks = [tag for tag in page.elements
@@ -137,7 +139,7 @@ def test_a_block_stays_inside_its_admonition_or_list_item(text: str, container: 
     "  [[quote:putin-starting-point]]\n",
 ], ids=["lazy line", "lazy line in an admonition", "lazy line in a list item", "two spaces"])
 def test_a_block_on_an_indented_line_is_not_shown_as_code(text: str, dataset: Dataset) -> None:
-    expanded = Renderer(dataset, REPO / "overrides").expand(text, "page/", "content/x.md")
+    expanded = expand(Templates(dataset, REPO / "overrides"), text, "page/", "content/x.md")
     page = _Page.of(markdown.markdown(expanded, extensions=list(SITE_EXTENSIONS)))
     assert "starting point" not in page.code_text
     assert [t for t in page.elements if t.attrs.get("id") == "quote-putin-starting-point"]
@@ -339,8 +341,8 @@ def test_references_in_code_and_comments_are_shown_as_written(edge_site: Path) -
 
 
 @pytest.mark.parametrize(("url", "kind", "entity_id"), [
-    ("actors/quotes/", "actor", "quotes"), ("issues/stances/", "issue", "stances"),
-    ("actors/putin/", "actor", "putin"), ("issues/ceasefire/", "issue", "ceasefire")])
+    ("actors/quotes/", "actors", "quotes"), ("issues/stances/", "issues", "stances"),
+    ("actors/putin/", "actors", "putin"), ("issues/ceasefire/", "issues", "ceasefire")])
 def test_ids_on_entity_pages_are_unique(edge_site: Path, url: str, kind: str,
                                         entity_id: str) -> None:
     html, page = _read(edge_site, url)

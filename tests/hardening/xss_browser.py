@@ -7,19 +7,14 @@ object: per page, what an injected payload could have done.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 
-from explainer.testing import chromium_path
+from explainer.localsite import serving, site_url
+from explainer.testing import CHROMIUM_ARGS, chromium_path
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TRAP = """
 window.__xss = false;
 window.__xss_calls = [];
@@ -63,11 +58,6 @@ INSPECT = """
 """
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
-        pass
-
-
 def url_path(relative: str) -> str:
     if relative == "index.html":
         return "/"
@@ -79,17 +69,13 @@ def url_path(relative: str) -> str:
 def inspect_site(site: Path, search_terms: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.handle_error = lambda request, address: None  # a reader that went away
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     pages: dict[str, dict] = {}
-    try:
+    with serving(site) as server:
+        server.handle_error = lambda request, address: None  # a reader that went away
+        base = site_url(server).rstrip("/")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                                 args=CHROMIUM_ARGS)
+                                                 args=list(CHROMIUM_ARGS))
             context = browser.new_context()
             context.add_init_script(TRAP)
             context.set_default_timeout(10_000)
@@ -140,9 +126,6 @@ def inspect_site(site: Path, search_terms: list[str]) -> dict:
                 box.first.fill("", timeout=5000)
             context.close()
             browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     return {"pages": pages, "clicked": clicked, "searches": searches}
 
 

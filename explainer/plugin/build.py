@@ -1,0 +1,240 @@
+"""One build of the site, step by step, in the order MkDocs calls the plugin.
+
+`SiteBuild` is made anew for every build (and every preview rebuild): it checks the
+inputs, loads the facts, adds the generated pages and files, and expands references in
+the hand-written sections. Problems stop the build as one `ExplainerError`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
+
+from .. import publish
+from ..dates import FactDates
+from ..diagnostics import Diagnostic, ExplainerError
+from ..export import export_files
+from ..feed import FEED_PATH, atom_feed
+from ..files import tree_problems
+from ..history import History, load_history, retired
+from ..kinds import KINDS
+from ..project import (
+    collision_problem,
+    generated_file_collision,
+    generated_page_files,
+    generated_page_urls,
+    read_section,
+    site_url_problems,
+    static_collision_problem,
+    template_problems,
+)
+from ..references import check_reference, find_references
+from ..render.expand import expand
+from ..render.pages import (
+    GeneratedPage,
+    Section,
+    collect_mentions,
+    data_page,
+    generated_pages,
+)
+from ..render.templates import Templates
+from ..render.text import plain_heading
+from ..store import any_errors, is_history_reminder, is_review_reminder, load_dataset
+from ..structured import page_meta
+from .config import ExplainerConfig
+
+log = logging.getLogger("mkdocs.plugins.explainer")
+
+
+class SiteBuild:
+    def __init__(self, config: MkDocsConfig, settings: ExplainerConfig):
+        self.settings = settings
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.docs = Path(config.docs_dir)
+        self.templates_dir = self.root / settings.templates_dir
+        self.cache_dir = self.root / settings.cache_dir
+        # One-line notices for after a successful build; they never fail a strict one.
+        self.notes: list[str] = []
+        self.generated: dict[str, GeneratedPage] = {}
+        self.sections: dict[str, Section] = {}
+        self.page_facts: dict[str, publish.PageFacts] = {}
+        self.templates: Templates | None = None
+        # The same checks as `check`, before MkDocs walks or reads anything.
+        problems = (self._cache_problems()
+                    + tree_problems(self.docs, self.root)
+                    + tree_problems(self.templates_dir, self.root)
+                    + site_url_problems(config.site_url, self.root)
+                    + template_problems(self.templates_dir, self.root))
+        if problems:
+            raise ExplainerError(problems)
+        history = self._history()
+        self.dataset, diagnostics = load_dataset(self.root / settings.data_dir, self.root,
+                                                 lambda: retired(history))
+        if any_errors(diagnostics):
+            raise ExplainerError([d for d in diagnostics if d.severity == "error"])
+        self._report_warnings(diagnostics)
+        self.dates = FactDates(history)
+
+    def _cache_problems(self) -> list[Diagnostic]:
+        """The cache must not sit among the sources: it would be published or read."""
+        cache = self.cache_dir.resolve()
+        for name, folder in (("docs_dir", self.docs),
+                             ("data_dir", self.root / self.settings.data_dir),
+                             ("templates_dir", self.templates_dir)):
+            folder = folder.resolve()
+            if cache == folder or folder in cache.parents or cache in folder.parents:
+                return [Diagnostic("mkdocs.yml", 1, 1, "error",
+                                   f"cache_dir '{self.settings.cache_dir}' overlaps {name}; "
+                                   "give the explainer plugin a cache_dir of its own, such "
+                                   "as .cache")]
+        return []
+
+    def _history(self) -> History:
+        history = load_history(self.root, self.root / self.settings.data_dir, KINDS,
+                               self.cache_dir)
+        if not history.available:
+            self.notes.append(f"note: dates fall back to as_of: {history.reason}")
+        return history
+
+    def _report_warnings(self, diagnostics: list[Diagnostic]) -> None:
+        for warning in diagnostics:
+            if (is_review_reminder(warning) and not self.settings.review_dates_block_build) \
+                    or is_history_reminder(warning):
+                self.notes.append(_as_note(warning))
+            else:
+                log.warning(warning.as_text())
+
+    # -- on_files -------------------------------------------------------------------------
+
+    def add_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """The generated pages, open data, feed and cards, added to MkDocs' files."""
+        problems = self._read_sections(files)
+        published = export_files(self.dataset, config.site_name, self.dates)
+        problems += self._static_collisions(files, {*published, FEED_PATH})
+        if problems:
+            raise ExplainerError(problems)
+        self.templates = Templates(self.dataset, self.templates_dir,
+                                   collect_mentions(list(self.sections.values())),
+                                   self.cache_dir, self.dates, self.settings.intros)
+        data = data_page(self.templates, published, licence=self.settings.licence,
+                         publisher=self.settings.publisher, site_name=config.site_name)
+        for page in [*generated_pages(self.templates), data]:
+            self.generated[page.src_uri] = page
+            file = File.generated(config, page.src_uri, content=page.markdown)
+            if page.url.count("/") > 1:  # per-entity pages: reached from their index
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
+        self.page_facts = publish.page_facts(self.dataset, list(self.sections.values()),
+                                             list(self.generated.values()), self.dates)
+        extra = {**published, FEED_PATH: atom_feed(
+            self.dataset, site_name=config.site_name, site_url=config.site_url or "",
+            author=self.settings.author, dates=self.dates)}
+        if self.settings.cards:
+            extra.update(publish.cards(self.page_facts, config.site_name,
+                                       self.cache_dir / "cards"))
+        for path, content in extra.items():
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def _read_sections(self, files: Files) -> list[Diagnostic]:
+        """Every hand-written page's title and references, all checked in one pass."""
+        problems: list[Diagnostic] = []
+        generated = generated_page_urls(self.dataset)
+        for file in files.documentation_pages():
+            if file.generated_by:
+                continue
+            shown = self._shown_path(self.docs / file.src_uri)
+            url = "" if file.url in (".", "./") else file.url  # as Page.url has it
+            collision = collision_problem(shown, url, generated)
+            if collision is not None:
+                problems.append(collision)
+            source, problem = read_section(self.docs / file.src_uri, shown)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            file.content_string = source  # MkDocs would fail on the bytes with a traceback
+            body, meta = get_data(source)
+            first_line = source[: len(source) - len(body)].count("\n") + 1
+            references = find_references(body, first_line)
+            for ref in references:
+                problems += check_reference(ref, self.dataset, shown)
+            heading = _first_heading(body)
+            title = (meta.get("title")
+                     or (plain_heading(heading, self.dataset) if heading else None)
+                     or file.name)
+            self.sections[file.src_uri] = Section(
+                file.src_uri, url, str(title), references,
+                str(meta.get("description") or ""), body, first_line)
+        return problems
+
+    def _static_collisions(self, files: Files, taken: set[str]) -> list[Diagnostic]:
+        """A file in content/ at a path the explainer writes (data/all.json, the feed, a
+        generated page's index.html)."""
+        pages = generated_page_files(self.dataset)
+        problems = []
+        for file in files:
+            if file.generated_by or file.is_documentation_page():
+                continue
+            shown = self._shown_path(self.docs / file.src_uri)
+            if file.dest_uri in taken:
+                problems.append(static_collision_problem(shown, file.dest_uri))
+            clash = generated_file_collision(shown, file.dest_uri, pages)
+            if clash is not None:
+                problems.append(clash)
+        return problems
+
+    def _shown_path(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    # -- on_page_markdown and on_page_context ---------------------------------------------
+
+    def page_markdown(self, markdown: str, page: Page) -> str:
+        """A section with its references expanded and its dateline added."""
+        facts = self.page_facts.get(page.url)
+        if facts is not None and facts.updated is not None:
+            # The sitemap's lastmod; MkDocs renders the sitemap before any page.
+            page.update_date = facts.updated.isoformat()
+        section = self.sections.get(page.file.src_uri)
+        if section is None or self.templates is None:
+            return markdown  # a generated page, or one another plugin added
+        shown = self._shown_path(self.docs / page.file.src_uri)
+        expanded = expand(self.templates, markdown, page.url, shown,
+                          section.first_line,
+                          section.references if markdown == section.body else None)
+        if facts is None:
+            return expanded
+        return publish.with_updated_line(expanded, facts.published, facts.updated)
+
+    def page_context(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
+        """What the theme's templates add to the page's head."""
+        facts = self.page_facts.get(page.url) or publish.PageFacts(
+            page.url, page.title or config.site_name, None, [], None)
+        description = (page.meta.get("description") or facts.description
+                       or config.site_description or "")
+        meta = page_meta(
+            dataset=self.dataset, site_name=config.site_name, site_url=config.site_url or "",
+            page_url=facts.url if facts.url in self.page_facts else "",
+            title=html.unescape(facts.title), description=html.unescape(str(description)),
+            updated=facts.updated, mentioned_actors=facts.actors, actor_id=facts.actor_id,
+            author=self.settings.author, publisher=self.settings.publisher,
+            about=self.settings.about, published=facts.published)
+        return {"explainer_meta": meta, "explainer_feed": FEED_PATH}
+
+
+def _as_note(diagnostic: Diagnostic) -> str:
+    return f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: note: {diagnostic.message}"
+
+
+def _first_heading(markdown: str) -> str | None:
+    for line in markdown.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None

@@ -1,0 +1,67 @@
+"""The plugin class: each handler hands MkDocs' objects to this build's `SiteBuild`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from ..render.templates import template_cache
+from .build import SiteBuild
+from .config import ExplainerConfig
+from .theme import add_assets, add_theme_layer, link_assets
+
+
+class ExplainerPlugin(BasePlugin[ExplainerConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.build: SiteBuild | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """Notices of the last build, printed after it succeeds."""
+        return self.build.notes if self.build is not None else []
+
+    def _current(self) -> SiteBuild:
+        assert self.build is not None, "on_config runs before every other event"
+        return self.build
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.build = None
+        add_theme_layer(config)
+        link_assets(config)
+        self.build = SiteBuild(config, self.config)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        add_assets(files, config)
+        return self._current().add_files(files, config)
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        return self._current().page_markdown(markdown, page)
+
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        context.update(self._current().page_context(page, config))
+        return context
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Material's templates are compiled anew on every build unless cached too.
+        env.bytecode_cache = template_cache(self._current().cache_dir)
+        return env
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Any) -> LiveReloadServer:
+        build = self._current()
+        for folder in (build.root / self.config.data_dir, build.templates_dir):
+            if Path(folder).is_dir():
+                server.watch(str(folder))
+        return server

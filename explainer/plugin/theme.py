@@ -1,0 +1,46 @@
+"""What the plugin adds to the theme: its template layer and its stylesheet and script.
+
+The package's `theme/` sits between the site's `custom_dir` and Material, so a site
+overrides any of its templates (`main.html`, `404.html`, `partials/`) with a file of the
+same name in its own `custom_dir`. The assets are published at `assets/`, unless the
+site has a file of that name, which then wins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+PACKAGE = Path(__file__).resolve().parent.parent
+THEME_DIR = PACKAGE / "theme"
+ASSETS_DIR = PACKAGE / "assets"
+STYLESHEET = "assets/explainer.css"
+SCRIPT = "assets/new-since-visit.js"
+
+
+def add_theme_layer(config: MkDocsConfig) -> None:
+    """The package's templates, after the site's custom_dir and before the theme's."""
+    dirs = config.theme.dirs
+    if str(THEME_DIR) in dirs:
+        return
+    custom_dir = config.theme.custom_dir
+    at = 1 if custom_dir and dirs and Path(dirs[0]) == Path(custom_dir) else 0
+    dirs.insert(at, str(THEME_DIR))
+
+
+def link_assets(config: MkDocsConfig) -> None:
+    """The stylesheet and script in every page's head, after the site's own."""
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)
+    if not any(str(script) == SCRIPT for script in config.extra_javascript):
+        config.extra_javascript.append(ExtraScriptValue(SCRIPT))
+
+
+def add_assets(files: Files, config: MkDocsConfig) -> None:
+    for path in (STYLESHEET, SCRIPT):
+        if files.get_file_from_path(path) is None:
+            content = (ASSETS_DIR / Path(path).name).read_bytes()
+            files.append(File.generated(config, path, content=content))

@@ -1,0 +1,163 @@
+"""Read each kind's data file, validate every entry, and put what is valid in a Dataset.
+
+All problems are collected in one pass and returned as diagnostics; nothing here prints
+or exits, so the command line, the MkDocs plugin and the tests share one code path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from ..diagnostics import Diagnostic, Severity, did_you_mean
+from ..files import NotReadable, read_regular
+from ..kinds import KINDS, Kind
+from ..models import Entity, describe
+from ..yaml_source import LoadedYaml, load_yaml_bytes
+from .dataset import Dataset
+from .rules import Retired, check_rules
+
+
+@dataclass
+class Entry:
+    """One valid entity and where it was read, for messages about it."""
+
+    kind: Kind
+    index: int
+    entity: Entity
+    loaded: LoadedYaml
+
+    def error(self, field_path: tuple[str | int, ...], message: str,
+              severity: Severity = "error") -> None:
+        self.loaded.error((self.index, *field_path), message, severity=severity)
+
+    def line(self) -> int:
+        return self.loaded.position((self.index,))[0]
+
+
+def load_dataset(data_dir: Path, root: Path | None = None,
+                 retired: Retired | None = None) -> tuple[Dataset, list[Diagnostic]]:
+    """Load each kind's data file. Returns what validated plus every diagnostic, sorted.
+
+    `retired` names the (kind, id) of facts that were published and later removed, so
+    the change log may still touch them; it is asked only if some touch is unknown."""
+    root = root or data_dir.parent
+    dataset = Dataset()
+    entries: list[Entry] = []
+    files: list[LoadedYaml] = []
+    diagnostics: list[Diagnostic] = []
+    for kind in KINDS.values():
+        path = data_dir / f"{kind.name}.yaml"
+        shown = _display_path(path, root)
+        if not path.exists():
+            diagnostics.append(Diagnostic(
+                shown, 1, 1, "error", f"missing data file; create it with a list of {kind.name}"))
+            dataset.broken[kind.name] = None
+            continue
+        try:
+            data = read_regular(path)
+        except NotReadable as exc:
+            diagnostics.append(Diagnostic(shown, 1, 1, "error", f"{shown} {exc}"))
+            dataset.broken[kind.name] = None
+            continue
+        loaded = load_yaml_bytes(data, shown)
+        files.append(loaded)
+        entries.extend(_validate_file(kind, loaded, dataset.broken))
+    _index(dataset, entries)
+    check_rules(dataset, entries, retired or (lambda: frozenset()))
+    for loaded in files:
+        diagnostics.extend(loaded.diagnostics)
+    return dataset, sorted(set(diagnostics))
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def _validate_file(kind: Kind, loaded: LoadedYaml,
+                   broken: dict[str, set[str] | None]) -> list[Entry]:
+    """Valid entries of one file. Records in `broken` the ids of invalid ones (None: the
+    whole file), so references to them are not reported a second time as unknown."""
+    if loaded.value is None and not loaded.diagnostics:
+        return []  # an empty file is an empty list
+    if loaded.diagnostics and loaded.value is None:
+        broken[kind.name] = None
+        return []
+    if not isinstance(loaded.value, list):
+        broken[kind.name] = None
+        loaded.error((), f"expected a list of {kind.name} ('- id: ...' entries), "
+                         f"got {describe(loaded.value)}")
+        return []
+    entries = []
+    for index, raw in enumerate(loaded.value):
+        if not isinstance(raw, dict):
+            loaded.error((index,), f"expected a mapping of fields for one of the "
+                                   f"{kind.name}, got {describe(raw)}")
+            broken[kind.name] = None
+            continue
+        try:
+            entity = kind.model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                _report(loaded, kind, index, err)
+            ids = broken.setdefault(kind.name, set())
+            if ids is not None:  # None: the whole file is broken already
+                ids.add(str(raw.get("id")))
+            continue
+        entries.append(Entry(kind, index, entity, loaded))
+    return entries
+
+
+def _report(loaded: LoadedYaml, kind: Kind, index: int, err: ErrorDetails) -> None:
+    """One pydantic error as a diagnostic at the value or key it is about."""
+    loc = tuple(err["loc"])
+    path = (index, *loc)
+    kind_of_error = err["type"]
+    field_name = ".".join(str(part) for part in loc) or kind.singular
+    if kind_of_error == "missing":
+        loaded.error(path[:-1], f"missing required field '{loc[-1]}'")
+    elif kind_of_error == "extra_forbidden":
+        hint = did_you_mean(str(loc[-1]), kind.model.model_fields)
+        loaded.error(path, f"unknown field '{loc[-1]}'{hint}", at_key=True)
+    elif kind_of_error == "literal_error":
+        value = err["input"]
+        choices = _choices(kind.model, str(loc[0]))
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        loaded.error(path, f"{field_name} {describe(value)} is not one of: "
+                           f"{', '.join(choices)}{hint}")
+    elif kind_of_error in ("list_type", "model_type", "model_attributes_type", "dict_type"):
+        wanted = "a list" if kind_of_error == "list_type" else "a mapping of fields"
+        loaded.error(path, f"{field_name}: expected {wanted}, got {describe(err['input'])}")
+    else:
+        loaded.error(path, f"{field_name}: {err['msg']}")
+
+
+def _choices(model: type[Entity], field_name: str) -> list[str]:
+    """The values a closed-set field allows, in the order the model lists them."""
+    annotation: Any = model.model_fields[field_name].annotation
+    for candidate in (annotation, *get_args(annotation)):  # `Stance` or `Stance | None`
+        if get_origin(candidate) is Literal:
+            return [str(choice) for choice in get_args(candidate)]
+    return []
+
+
+def _index(dataset: Dataset, entries: list[Entry]) -> None:
+    first_seen: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        entity_id = entry.entity.key
+        key = (entry.kind.name, entity_id)
+        if key in first_seen:
+            field_name, message = entry.entity.duplicate_problem(
+                entry.kind.name, first_seen[key].line())
+            entry.error((field_name,), message)
+            continue
+        first_seen[key] = entry
+        dataset.table(entry.kind.name)[entity_id] = entry.entity
