@@ -13,6 +13,7 @@ from .markup import first_sentence, render_markdown
 from .models import Update
 from .render.text import entity_label
 from .store import Dataset
+from .urls import absolute, fact_url, index_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "changes/feed.xml"
@@ -24,7 +25,6 @@ def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str,
     fact-level changes it stands for (before → after) when the history is known."""
     dates = dates or FactDates()
     changes = update_changes(dataset, dates.history)
-    base = site_url.rstrip("/") + "/"
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
@@ -38,9 +38,9 @@ def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str,
 
     updates = dataset.updates_newest_first
     add(feed, "title", f"{site_name}: what changed")
-    add(feed, "id", base + FEED_PATH)
-    add(feed, "link", href=base + FEED_PATH, rel="self")
-    add(feed, "link", href=base + "changes/", rel="alternate")
+    add(feed, "id", absolute(site_url, FEED_PATH))
+    add(feed, "link", href=absolute(site_url, FEED_PATH), rel="self")
+    add(feed, "link", href=absolute(site_url, index_url("updates")), rel="alternate")
     stamps = {update.id: _stamp(update, dates) for update in updates}
     add(feed, "updated", max(stamps.values(), default="1970-01-01T00:00:00Z"))
     add(add(feed, "author"), "name", author)
@@ -48,8 +48,8 @@ def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str,
         entry = add(feed, "entry")
         title = first_sentence(update.summary)
         add(entry, "title", f"Correction: {title}" if update.kind == "correction" else title)
-        add(entry, "id", f"{base}changes/#update-{update.id}")
-        add(entry, "link", href=f"{base}changes/#update-{update.id}", rel="alternate")
+        add(entry, "id", absolute(site_url, fact_url(update)))
+        add(entry, "link", href=absolute(site_url, fact_url(update)), rel="alternate")
         add(entry, "updated", stamps[update.id])
         # HTML carried as text (type="html"): escaped here for HTML, then by ElementTree
         # for XML, so a reader unescapes it twice and shows exactly what the data says.

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, get_args, get_origin
 
 from . import models
 from .models import Entity, Ref
+from .views import PageView, actor_view, issue_view
 
 if TYPE_CHECKING:
     from .store import Dataset
 
-# The facts a generated page shows, for its dates: (dataset, the page's entity) -> facts.
-Shows = Callable[["Dataset", Entity], list[Entity]]
+# What an entity's own page shows, prepared for its template: (dataset, entity) -> view.
+View = Callable[["Dataset", Entity], PageView]
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,10 @@ class Kind:
     needs_source: bool = False  # `check` warns when an entry cites none
     # What a link to an entity shows: the first of these fields it has, else its id.
     label_fields: tuple[str, ...] = ("name", "title", "question", "text")
-    # The facts an own page and the index page show, for their dates. By default the
-    # entity itself, and every entity of the kind.
-    page_shows: Shows | None = None
+    # What an own page shows, given to its template as `page` (its facts date the page;
+    # by default the entity alone), and the facts that date the index page (by default
+    # every entity of the kind).
+    page_view: View | None = None
     index_shows: Callable[[Dataset], list[Entity]] | None = None
     csv_columns: tuple[str, ...] = ()  # also exported as CSV, with these columns
     summary_order: int = 0  # place in `check`'s "data:" line
@@ -103,20 +105,6 @@ def _marks(annotation: object, metadata: list[object]) -> list[object]:
     return marks
 
 
-def _actor_page(dataset: Dataset, actor: Entity) -> list[Entity]:
-    key = actor.key
-    return [actor, *dataset.positions_by_actor.get(key, []),
-            *dataset.quotes_by_actor.get(key, []), *dataset.events_by_actor.get(key, []),
-            *dataset.questions_by_actor.get(key, []),
-            *dataset.members_by_affiliation.get(key, [])]
-
-
-def _issue_page(dataset: Dataset, issue: Entity) -> list[Entity]:
-    positions = dataset.positions_by_issue.get(issue.key, [])
-    cited = [dataset.quotes[q] for p in positions for q in p.quotes if q in dataset.quotes]
-    return [issue, *positions, *dataset.questions_by_issue.get(issue.key, []), *cited]
-
-
 def _issues_index(dataset: Dataset) -> list[Entity]:
     return [*dataset.issues.values(), *dataset.positions.values()]
 
@@ -135,14 +123,14 @@ _REGISTRY = (
          index_shows=_sources_index, summary_order=7),
     Kind("actors", "actor", models.Actor,
          index=IndexPage("actors/", "Who's who", "actors.html", order=1), own_pages=True,
-         own_page_template="actor.html", link=True, page_shows=_actor_page,
+         own_page_template="actor.html", link=True, page_view=actor_view,
          csv_columns=("id", "name", "kind", "role", "affiliation", "aliases", "summary",
                       "sources", "as_of"), summary_order=1),
     Kind("issues", "issue", models.Issue,
          index=IndexPage("issues/", "Where they stand", "issues.html", order=2), own_pages=True,
          own_page_template="issue.html", link=True,
          blocks=(Block("stances", "block_stances.html", single=True),),
-         needs_source=True, page_shows=_issue_page, index_shows=_issues_index,
+         needs_source=True, page_view=issue_view, index_shows=_issues_index,
          summary_order=2),
     Kind("positions", "position", models.Position, host="issues", host_field="issue",
          needs_source=True,

@@ -13,7 +13,7 @@ from typing import Any
 
 from .models import Actor, Quote
 from .store import Dataset
-from .urls import page_heading_id
+from .urls import absolute, entity_url, page_heading_id
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def page_meta(*, dataset: Dataset, site_name: str, site_url: str, page_url: str,
               mentioned_actors: list[str], actor_id: str | None = None,
               author: str, publisher: str, about: dict | None = None,
               published: date | None = None) -> PageMeta:
-    canonical = site_url.rstrip("/") + "/" + page_url
-    image = site_url.rstrip("/") + "/" + card_path(page_url)
+    canonical = absolute(site_url, page_url)
+    image = absolute(site_url, card_path(page_url))
     published = published or first_published(dataset)
     modified = updated or last_modified(dataset)
     if published and modified and modified < published:
@@ -79,7 +79,7 @@ def page_meta(*, dataset: Dataset, site_name: str, site_url: str, page_url: str,
         "author": {"@type": "Organization", "name": author},
         "publisher": {"@type": "Organization", "name": publisher},
         "isPartOf": {"@type": "WebSite", "name": site_name, "url": site_url},
-        "mentions": [_actor_thing(dataset.actors[a], site_url.rstrip("/") + f"/actors/{a}/")
+        "mentions": [_actor_thing(dataset.actors[a], absolute(site_url, entity_url("actors", a)))
                      for a in mentioned_actors if a in dataset.actors],
     }
     if about:
@@ -119,7 +119,7 @@ def _quotation(dataset: Dataset, quote: Quote, canonical: str, site_url: str) ->
     source = dataset.sources.get(quote.source)
     based_on: dict[str, Any] = {"@type": "CreativeWork",
                                 "name": source.title if source else quote.source,
-                                "url": site_url.rstrip("/") + f"/sources/#source-{quote.source}"}
+                                "url": absolute(site_url, entity_url("sources", quote.source))}
     if source and source.url:
         based_on["sameAs"] = source.url
     quotation: dict[str, Any] = {

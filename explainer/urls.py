@@ -52,6 +52,11 @@ def fact_url(entity: Entity) -> str:
     return entity_url(record.name, entity.key, owner)
 
 
+def absolute(site_url: str, url: str) -> str:
+    """A site-relative URL under the published address: for feeds and structured data."""
+    return site_url.rstrip("/") + "/" + url
+
+
 def src_path(url: str) -> str:
     """The Markdown source path MkDocs needs for a directory URL ('actors/putin/')."""
     url = url.split("#")[0]

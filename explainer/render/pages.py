@@ -19,6 +19,7 @@ from ..markup import markdown_text, plain_summary
 from ..models import Actor, Entity, Position
 from ..references import EVERY_KIND, Reference
 from ..urls import entity_url, page_heading_id
+from ..views import EntityView
 from .templates import Templates
 
 
@@ -75,7 +76,9 @@ def generated_pages(templates: Templates) -> list[GeneratedPage]:
 
 
 def _own_page(templates: Templates, kind: Kind, entity: Entity) -> GeneratedPage:
-    shown = kind.page_shows(templates.dataset, entity) if kind.page_shows else [entity]
+    view = (kind.page_view(templates.dataset, entity) if kind.page_view
+            else EntityView(entity))
+    shown = view.facts()
     url = entity_url(kind.name, entity.key)
     title = templates.label_of(kind.name, entity.key)
     summary = getattr(entity, "summary", None) or getattr(entity, "role", None) or ""
@@ -87,7 +90,7 @@ def _own_page(templates: Templates, kind: Kind, entity: Entity) -> GeneratedPage
                  heading_id=page_heading_id(kind.name, entity.key),
                  description=plain_summary(summary), actors=actors,
                  actor_id=entity.key if isinstance(entity, Actor) else None,
-                 **{kind.singular: entity})
+                 page=view, **{kind.singular: entity})
 
 
 def data_page(templates: Templates, files: dict[str, bytes], *, licence: str,

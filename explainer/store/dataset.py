@@ -39,6 +39,10 @@ class Dataset:
     def resolve(self, kind: str, entity_id: str) -> Entity | None:
         return self.tables[kind].get(entity_id)
 
+    def position(self, actor: str, issue: str) -> Position | None:
+        """The actor's position on the issue, if the data has one."""
+        return self.positions.get(Position.key_for(actor, issue))
+
     def everything(self) -> list[Entity]:
         return [entity for table in self.tables.values() for entity in table.values()]
 
