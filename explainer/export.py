@@ -4,6 +4,7 @@ the pages use, so the download can never disagree with the site."""
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -96,6 +97,21 @@ def timeline_js(dataset: Dataset, headline: str) -> dict:
     return {"title": {"text": {"headline": html.escape(headline)}}, "events": events}
 
 
+def export_paths() -> list[str]:
+    """The site-relative path of every open data file, without making them: what
+    `export_files` writes."""
+    return [*(f"{DATA_DIR}/{kind}.json" for kind in KINDS), f"{DATA_DIR}/all.json",
+            *(f"{DATA_DIR}/{kind}.csv" for kind in CSV_COLUMNS), f"{DATA_DIR}/history.json",
+            *(f"{DATA_DIR}/schemas/{kind}.schema.json" for kind in KINDS),
+            f"{DATA_DIR}/timeline.json"]
+
+
+@functools.cache
+def _exported_schemas() -> dict[str, str]:
+    """The schemas of the open data depend on the models alone: made once per process."""
+    return schema_texts(exported=True)
+
+
 def export_files(dataset: Dataset, site_name: str,
                  dates: FactDates | None = None) -> dict[str, bytes]:
     """Site-relative path -> bytes of every open data file."""
@@ -110,7 +126,7 @@ def export_files(dataset: Dataset, site_name: str,
     for kind, columns in CSV_COLUMNS.items():
         files[f"{DATA_DIR}/{kind}.csv"] = _csv(everything[kind], columns)
     files[f"{DATA_DIR}/history.json"] = _json([c.as_json() for c in dates.history.changes])
-    for name, text in schema_texts(exported=True).items():
+    for name, text in _exported_schemas().items():
         files[f"{DATA_DIR}/schemas/{name}"] = text.encode()
     files[f"{DATA_DIR}/timeline.json"] = _json(timeline_js(dataset, site_name))
     return files

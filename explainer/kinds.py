@@ -73,6 +73,8 @@ class Kind:
     csv_columns: tuple[str, ...] = ()  # also exported as CSV, with these columns
     summary_order: int = 0  # place in `check`'s "data:" line
     coverage: bool = False  # share of entries citing a source, in `check`'s "sources:" line
+    # `check` warns of an entry nothing refers to, with this text after its id.
+    unreferenced: str = ""
 
     @property
     def anchor_prefix(self) -> str:
@@ -120,12 +122,14 @@ def _sources_index(dataset: Dataset) -> list[Entity]:
 _REGISTRY = (
     Kind("sources", "source", models.Source,
          index=IndexPage("sources/", "Sources", "sources.html", order=5), link=True,
-         index_shows=_sources_index, summary_order=7),
+         index_shows=_sources_index, summary_order=7,
+         unreferenced="is cited by nothing; cite it or remove it"),
     Kind("actors", "actor", models.Actor,
          index=IndexPage("actors/", "Who's who", "actors.html", order=1), own_pages=True,
          own_page_template="actor.html", link=True, page_view=actor_view,
          csv_columns=("id", "name", "kind", "role", "affiliation", "aliases", "summary",
-                      "sources", "as_of"), summary_order=1),
+                      "sources", "as_of"), summary_order=1,
+         unreferenced="is not referred to by any position, quote, question or event"),
     Kind("issues", "issue", models.Issue,
          index=IndexPage("issues/", "Where they stand", "issues.html", order=2), own_pages=True,
          own_page_template="issue.html", link=True,
@@ -176,9 +180,16 @@ def _check_registry() -> None:
             raise ValueError(f"kind '{kind.name}' needs an index page or a host kind")
         if kind.own_pages and (kind.index is None or kind.own_page_template is None):
             raise ValueError(f"kind '{kind.name}' has own pages but no index or template")
-    clash = set(LINK_KINDS) & set(BLOCKS)
-    if clash:
-        raise ValueError(f"reference names used twice: {', '.join(sorted(clash))}")
+        if kind.host is not None and not KINDS[kind.host].own_pages:
+            raise ValueError(f"kind '{kind.name}' is hosted by '{kind.host}', which has no "
+                             "page per entity")
+    names = [*LINK_KINDS, *BLOCKS]
+    urls = [kind.index.url for kind in _REGISTRY if kind.index is not None]
+    for what, values in (("reference names", names), ("singular names", list(BY_SINGULAR)),
+                         ("index pages", urls)):
+        twice = sorted({value for value in values if values.count(value) > 1})
+        if twice or (what == "singular names" and len(values) != len(_REGISTRY)):
+            raise ValueError(f"{what} used twice: {', '.join(twice) or 'a singular'}")
 
 
 _check_registry()

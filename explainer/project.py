@@ -12,7 +12,7 @@ import jinja2
 
 from .diagnostics import Diagnostic, short
 from .export import DATA_DIR as EXPORT_DIR
-from .export import export_files
+from .export import export_paths
 from .feed import FEED_PATH
 from .files import NotReadable, read_regular
 from .history import load_history, retired
@@ -167,12 +167,9 @@ def static_collision_problem(shown: str, dest: str) -> Diagnostic:
                       "would silently replace this file; rename it")
 
 
-def written_files(dataset: Dataset, static_files: list[str]) -> set[str]:
+def written_files(static_files: list[str]) -> set[str]:
     """Which of `static_files` the explainer also writes (open data, the feed)."""
-    if not any(path.startswith(f"{EXPORT_DIR}/") or path == FEED_PATH
-               for path in static_files):
-        return set()  # the export is only worth computing when a name could clash
-    taken = {*export_files(dataset, ""), FEED_PATH}
+    taken = {*export_paths(), FEED_PATH}
     return {path for path in static_files if path in taken}
 
 
@@ -214,7 +211,7 @@ def _static_problems(inputs: BuildInputs, dataset: Dataset, root: Path) -> list[
         return Path(os.path.relpath(inputs.docs_dir / dest, root)).as_posix()
 
     problems = [static_collision_problem(shown(dest), dest)
-                for dest in sorted(written_files(dataset, inputs.static_files))]
+                for dest in sorted(written_files(inputs.static_files))]
     pages = generated_page_files(dataset)
     for dest in inputs.static_files:
         collision = generated_file_collision(shown(dest), dest, pages)
@@ -248,7 +245,7 @@ def _nav_problems(inputs: BuildInputs, dataset: Dataset, root: Path) -> list[Dia
     if not inputs.nav_unfound:
         return []
     generated = {*(f"{url}index.md" for url in generated_page_urls(dataset)),
-                 *export_files(dataset, ""), FEED_PATH}
+                 *export_paths(), FEED_PATH}
     try:
         lines = read_regular(inputs.config_file).decode("utf-8", "replace").splitlines()
     except NotReadable:

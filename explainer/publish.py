@@ -51,11 +51,9 @@ def page_facts(dataset: Dataset, sections: list[Section], generated: list[Genera
                                        section.description,
                                        published=dates.earliest(shown) or fallback)
     for page in generated:
-        kicker = {"actors": "Who's who", "issues": "Where they stand"}.get(
-            page.url.split("/")[0], "") if page.url.count("/") > 1 else ""
         facts[page.url] = PageFacts(page.url, page.title, page.updated or fallback,
                                     list(page.actors), page.actor_id, page.description,
-                                    kicker, published=page.published or fallback)
+                                    page.kicker, published=page.published or fallback)
     return facts
 
 

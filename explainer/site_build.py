@@ -105,10 +105,13 @@ def _interruptible() -> Iterator[None]:
 def _sources(root: Path, config: MkDocsConfig) -> list[Path]:
     """What the build reads (and its cache): replacing any of these would lose the
     editors' work, or put the cache inside the published site."""
+    from .plugin.config import site_templates_dir
+
     plugin = config.plugins.get("explainer")
     found = [Path(config.docs_dir), Path(config.config_file_path)]
     if plugin is not None:
-        found += [root / plugin.config.data_dir, root / plugin.config.templates_dir,
+        found += [root / plugin.config.data_dir,
+                  site_templates_dir(root, plugin.config, config),
                   root / plugin.config.cache_dir]
     return found
 
@@ -190,11 +193,12 @@ def _build_and_swap(config: MkDocsConfig, target: Path, fmt: str, *,
         mark_as_site(staging)
         swap_in(staging, target)
         _print_notes(config)
-    except ExplainerError as exc:
-        print_diagnostics(apply_strict(exc.diagnostics, False), fmt)
-        raise _Failed(count_line(exc.diagnostics)) from None
-    except Abort as exc:
-        raise _Failed(f"error: {_one_line(str(exc))}") from None
+    except (ExplainerError, Abort) as exc:
+        stopped = _explainer_error(exc)
+        if stopped is None:
+            raise _Failed(f"error: {_one_line(str(exc))}") from None
+        print_diagnostics(apply_strict(stopped.diagnostics, False), fmt)
+        raise _Failed(count_line(stopped.diagnostics)) from None
     except (BuildError, ConfigurationError) as exc:
         raise _Failed(f"error: {_one_line(str(exc))}") from None
     except jinja2.TemplateError as exc:
@@ -208,6 +212,17 @@ def _build_and_swap(config: MkDocsConfig, target: Path, fmt: str, *,
     finally:
         if staging is not None:
             remove_ours(staging)
+
+
+def _explainer_error(exc: BaseException) -> ExplainerError | None:
+    """The explainer's error behind `exc`: MkDocs turns a plugin's error into Abort
+    while handling it, so it is the Abort's context."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ExplainerError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def unexpected_error_line(exc: BaseException, root: Path) -> str:

@@ -209,6 +209,8 @@ def load_inputs(root: Path) -> tuple[BuildInputs | None, list[Diagnostic]]:
     config, problems = load_mkdocs_config(root)
     if config is None:
         return None, problems
+    from .plugin.config import site_templates_dir
+
     plugin = config.plugins.get("explainer")
     if plugin is None:
         return None, [Diagnostic(CONFIG_FILE, 1, 1, "error",
@@ -217,7 +219,8 @@ def load_inputs(root: Path) -> tuple[BuildInputs | None, list[Diagnostic]]:
     inputs = BuildInputs(
         config_file=root / CONFIG_FILE, docs_dir=Path(config.docs_dir),
         data_dir=root / plugin.config.data_dir,
-        templates_dir=root / plugin.config.templates_dir, site_url=config.site_url)
+        templates_dir=site_templates_dir(root, plugin.config, config),
+        site_url=config.site_url)
     problems = (tree_problems(inputs.docs_dir, root)
                 + tree_problems(inputs.templates_dir, root))
     if problems:  # walking a loop or reading a pipe would hang or break what follows

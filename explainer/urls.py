@@ -5,6 +5,7 @@ Relative URLs keep the site working from any sub-path (GitHub Pages) and from di
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from urllib.parse import urlsplit
@@ -63,8 +64,10 @@ def src_path(url: str) -> str:
     return f"{url}index.md" if url.endswith("/") or not url else f"{url}.md"
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(target: str, from_page: str) -> str:
-    """`target` (site-relative) as seen from the page at `from_page` (site-relative)."""
+    """`target` (site-relative) as seen from the page at `from_page` (site-relative).
+    Cached: a large site asks for the same few thousand links from page after page."""
     path, _, fragment = target.partition("#")
     start = from_page.rstrip("/") or "."
     rel = posixpath.relpath(path.rstrip("/") or ".", start)

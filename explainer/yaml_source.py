@@ -11,6 +11,7 @@ means the same thing in every editor and parser.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -90,6 +91,26 @@ class _Stop(Exception):
 
 
 def load_yaml_bytes(data: bytes, path: str) -> LoadedYaml:
+    """A file's values and positions, with its parse problems as diagnostics. Parses are
+    remembered by content within the process: the preview re-reads every file on each
+    save, and only the changed one is parsed again."""
+    key = (path, hashlib.blake2b(data, digest_size=16).digest())
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = _parse(data, path)
+        _PARSED[key] = parsed
+        while len(_PARSED) > _PARSED_KEPT:
+            del _PARSED[next(iter(_PARSED))]
+    # A copy: loading adds its own diagnostics to the result.
+    return LoadedYaml(parsed.path, parsed.value, parsed.positions, parsed.key_positions,
+                      list(parsed.diagnostics))
+
+
+_PARSED: dict[tuple[str, bytes], LoadedYaml] = {}
+_PARSED_KEPT = 64  # a few versions of each data file
+
+
+def _parse(data: bytes, path: str) -> LoadedYaml:
     loaded = LoadedYaml(path)
     if len(data) > MAX_BYTES:
         loaded.error((), f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit; "

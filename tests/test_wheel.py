@@ -27,7 +27,6 @@ from tests.sitehtml import parse_page
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = REPO / "tests" / "fixtures" / "minimal"
-DISTRIBUTION = "mkdocs-explainer"
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +99,15 @@ def test_an_installed_wheel_builds_a_site_of_its_own(fresh_python: Path,
     assert (built / "data" / "all.json").is_file()
 
 
-def test_every_third_party_import_is_a_declared_dependency() -> None:
-    """What the package imports at run time is in its declared dependencies (or theirs),
-    so `pip install mkdocs-explainer` is enough; test tools are only in the extra."""
-    declared = _closure(metadata.requires(DISTRIBUTION) or [])
+def test_every_third_party_import_is_a_declared_dependency(wheel: Path) -> None:
+    """What the package imports at run time is in the wheel's declared dependencies (or
+    theirs), so `pip install mkdocs-explainer` is enough; test tools are only in the
+    extra."""
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = archive.read(name).decode().splitlines()
+    declared = _closure([line.split(":", 1)[1].strip() for line in lines
+                         if line.startswith("Requires-Dist:")])
     owners = metadata.packages_distributions()
     undeclared = {}
     for module in _imported_top_level_modules(REPO / "explainer"):
@@ -144,3 +148,16 @@ def _imported_top_level_modules(package: Path) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
     return modules
+
+
+def test_plain_mkdocs_reports_bad_data_in_a_line_not_a_traceback(fresh_python: Path,
+                                                                  tmp_path: Path) -> None:
+    site = tmp_path / "minimal"
+    shutil.copytree(MINIMAL, site)
+    actors = site / "data" / "actors.yaml"
+    actors.write_text(actors.read_text("utf-8").replace("id: putin", "id: Putin!", 1), "utf-8")
+    run = subprocess.run([str(fresh_python), "-m", "mkdocs", "build"], cwd=site,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert "data/actors.yaml:" in run.stderr and "id 'Putin!' must be lowercase" in run.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
@@ -49,9 +50,14 @@ from ..render.templates import Templates
 from ..render.text import plain_heading
 from ..store import any_errors, is_history_reminder, is_review_reminder, load_dataset
 from ..structured import page_meta
-from .config import ExplainerConfig
+from .config import ExplainerConfig, site_templates_dir
 
 log = logging.getLogger("mkdocs.plugins.explainer")
+
+
+class BuildStopped(ExplainerError, PluginError):
+    """The explainer's diagnostics as the error type MkDocs reports in a line rather
+    than with a traceback, so `mkdocs build` and `mkdocs serve` print them cleanly."""
 
 
 class SiteBuild:
@@ -59,7 +65,7 @@ class SiteBuild:
         self.settings = settings
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.docs = Path(config.docs_dir)
-        self.templates_dir = self.root / settings.templates_dir
+        self.templates_dir = site_templates_dir(self.root, settings, config)
         self.cache_dir = self.root / settings.cache_dir
         # One-line notices for after a successful build; they never fail a strict one.
         self.notes: list[str] = []
@@ -74,12 +80,12 @@ class SiteBuild:
                     + site_url_problems(config.site_url, self.root)
                     + template_problems(self.templates_dir, self.root))
         if problems:
-            raise ExplainerError(problems)
+            raise BuildStopped(problems)
         history = self._history()
         self.dataset, diagnostics = load_dataset(self.root / settings.data_dir, self.root,
                                                  lambda: retired(history))
         if any_errors(diagnostics):
-            raise ExplainerError([d for d in diagnostics if d.severity == "error"])
+            raise BuildStopped([d for d in diagnostics if d.severity == "error"])
         self._report_warnings(diagnostics)
         self.dates = FactDates(history)
 
@@ -120,7 +126,7 @@ class SiteBuild:
         published = export_files(self.dataset, config.site_name, self.dates)
         problems += self._static_collisions(files, {*published, FEED_PATH})
         if problems:
-            raise ExplainerError(problems)
+            raise BuildStopped(problems)
         self.templates = Templates(self.dataset, self.templates_dir,
                                    collect_mentions(list(self.sections.values())),
                                    self.cache_dir, self.dates, self.settings.intros)
@@ -206,9 +212,11 @@ class SiteBuild:
         if section is None or self.templates is None:
             return markdown  # a generated page, or one another plugin added
         shown = self._shown_path(self.docs / page.file.src_uri)
-        expanded = expand(self.templates, markdown, page.url, shown,
-                          section.first_line,
-                          section.references if markdown == section.body else None)
+        try:
+            expanded = expand(self.templates, markdown, page.url, shown, section.first_line,
+                              section.references if markdown == section.body else None)
+        except ExplainerError as exc:
+            raise BuildStopped(exc.diagnostics) from None
         if facts is None:
             return expanded
         return publish.with_updated_line(expanded, facts.published, facts.updated)

@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostic, ExplainerError
 from ..kinds import BLOCKS, LINK_KINDS
 from ..markup import inert_in_markdown
 from ..references import Reference, check_reference, find_references
-from ..urls import entity_url, relative
+from ..urls import entity_url, fact_url, relative
 from .templates import Templates
 
 
@@ -49,7 +49,9 @@ def expand(templates: Templates, markdown: str, page_url: str, path: str,
 def inline_link(templates: Templates, ref: Reference, page_url: str) -> str:
     kind = LINK_KINDS[ref.kind]
     entity_id = ref.ids[0]
-    href = relative(entity_url(kind, entity_id), page_url)
+    entity = templates.dataset.resolve(kind, entity_id)
+    url = fact_url(entity) if entity is not None else entity_url(kind, entity_id)
+    href = relative(url, page_url)
     label = ref.label if ref.label is not None else templates.label_of(kind, entity_id)
     return str(Markup('<a class="ex-ref ex-ref--{}" href="{}">{}</a>').format(
         ref.kind, href, Markup(inert_in_markdown(label))))

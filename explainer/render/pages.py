@@ -42,6 +42,7 @@ class GeneratedPage:
     actors: tuple[str, ...] = ()  # actors the page shows, for structured data
     actor_id: str | None = None  # the actor a per-actor page is about
     published: date | None = None
+    kicker: str = ""  # above the title on its social card: the section it belongs to
 
 
 @dataclass
@@ -90,6 +91,7 @@ def _own_page(templates: Templates, kind: Kind, entity: Entity) -> GeneratedPage
                  heading_id=page_heading_id(kind.name, entity.key),
                  description=plain_summary(summary), actors=actors,
                  actor_id=entity.key if isinstance(entity, Actor) else None,
+                 kicker=kind.index.title if kind.index else "",
                  page=view, **{kind.singular: entity})
 
 
@@ -105,7 +107,7 @@ def data_page(templates: Templates, files: dict[str, bytes], *, licence: str,
 
 def _page(templates: Templates, url: str, title: str, template: str,
           shown: Iterable[Entity], *, heading_id: str | None = None, description: str = "",
-          actors: tuple[str, ...] = (), actor_id: str | None = None,
+          actors: tuple[str, ...] = (), actor_id: str | None = None, kicker: str = "",
           **context: Any) -> GeneratedPage:
     """A generated page; its dates are those of the facts it shows."""
     shown = list(shown)
@@ -116,7 +118,7 @@ def _page(templates: Templates, url: str, title: str, template: str,
     markdown = _front_matter(title, description, updated) + \
         f"# {markdown_text(title)} {{ #{heading_id} }}\n\n" + body + "\n"
     return GeneratedPage(f"{url}index.md", url, title, markdown, updated, description,
-                         actors, actor_id, published)
+                         actors, actor_id, published, kicker)
 
 
 def _front_matter(title: str, description: str, updated: date | None) -> str:

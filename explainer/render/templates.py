@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..changelog import change_html, update_changes
 from ..dates import FactDates
-from ..kinds import BY_SINGULAR
+from ..kinds import BY_SINGULAR, KINDS
 from ..markup import render_markdown
 from ..models import QUESTION_STATUSES, STANCES, Entity
 from ..store import Dataset, due_for_review, sources_of
@@ -71,6 +71,7 @@ class Templates:
             change_html=change_html,
             update_diffs=update_changes(dataset, self.dates.history),
             due_for_review=due_for_review(dataset), intros=intros or {},
+            singular=_singular,
         )
 
     def render(self, template: str, page_url: str, **context: Any) -> str:
@@ -109,6 +110,10 @@ class Templates:
 
     def label_of(self, kind: str, entity_id: str) -> str:
         return entity_label(self.dataset, kind, entity_id)
+
+
+def _singular(kind: str) -> str:
+    return KINDS[kind].singular
 
 
 def _iso(value: date) -> str:

@@ -65,12 +65,9 @@ def _check_referred_to(entries: list[Entry], referenced: set[tuple[str, str]]) -
         key = (entry.kind.name, entry.entity.key)
         if key in referenced:
             continue
-        if entry.kind.name == "actors":
-            entry.error(("id",), f"actor '{entry.entity.key}' is not referred to by any "
-                        "position, quote, question or event", severity="warning")
-        if entry.kind.name == "sources":
-            entry.error(("id",), f"source '{entry.entity.key}' is cited by nothing; cite it "
-                        "or remove it", severity="warning")
+        if entry.kind.unreferenced:
+            entry.error(("id",), f"{entry.kind.singular} '{entry.entity.key}' "
+                        f"{entry.kind.unreferenced}", severity="warning")
 
 
 def _check_position_quotes(dataset: Dataset, entry: Entry, position: Position) -> None:

@@ -23,7 +23,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from explainer.export import CSV_COLUMNS, export_files
+from explainer.export import CSV_COLUMNS, export_files, export_paths
 from explainer.feed import atom_feed
 from explainer.kinds import KINDS
 from explainer.markup import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, render_markdown
@@ -364,3 +364,8 @@ def test_feed_text_is_escaped_exactly_once(dataset: Dataset, payload: str) -> No
         assert update.corrected
         said = as_xml_text(f"Correction: an earlier version said {update.corrected}")
         assert said in shown, f"{said!r} not in {shown!r}"
+
+
+def test_export_paths_name_exactly_the_files_the_export_writes() -> None:
+    dataset, _ = load_dataset(MINIMAL / "data")
+    assert sorted(export_paths()) == sorted(export_files(dataset, "Site"))
