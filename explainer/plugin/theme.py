@@ -13,6 +13,7 @@ from pathlib import Path
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_theme_dir
 
 PACKAGE = Path(__file__).resolve().parent.parent
 THEME_DIR = PACKAGE / "theme"
@@ -22,12 +23,14 @@ SCRIPT = "assets/new-since-visit.js"
 
 
 def add_theme_layer(config: MkDocsConfig) -> None:
-    """The package's templates, after the site's custom_dir and before the theme's."""
+    """The package's templates just before the theme's own: after the site's custom_dir
+    and any folder another plugin put first."""
     dirs = config.theme.dirs
     if str(THEME_DIR) in dirs:
         return
-    custom_dir = config.theme.custom_dir
-    at = 1 if custom_dir and dirs and Path(dirs[0]) == Path(custom_dir) else 0
+    theme_dir = Path(get_theme_dir(config.theme.name)) if config.theme.name else None
+    at = next((index for index, folder in enumerate(dirs) if Path(folder) == theme_dir),
+              len(dirs))
     dirs.insert(at, str(THEME_DIR))
 
 
