@@ -34,6 +34,7 @@ from .output_dir import (
     signals_deferred,
     swap_in,
 )
+from .preview import Preview
 from .verify import expected_outputs, section_outputs, verify_site
 
 if TYPE_CHECKING:
@@ -305,6 +306,17 @@ def parse_dev_addr(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def make_preview(root: Path, site_dir: Path, serve_url: str) -> Preview:
+    """The preview of the project at `root`, served from `site_dir` at `serve_url`."""
+    def full_build() -> MkDocsConfig:
+        config = _load_config(root)
+        config.site_url = serve_url
+        _build_and_swap(config, site_dir, "text", serve_url=serve_url)
+        return config
+
+    return Preview(root, site_dir, serve_url, full_build)
+
+
 def serve_site(root: Path, dev_addr: str) -> int:
     """Live preview: rebuilds on changes to content/, data/, overrides/ and mkdocs.yml.
 
@@ -324,18 +336,28 @@ def serve_site(root: Path, dev_addr: str) -> int:
     site_dir = workspace / "site"
     site_dir.mkdir()
 
+    preview = make_preview(root, site_dir, serve_url)
+
     def builder() -> None:
+        started = time.monotonic()
         try:
-            config = _load_config(root)
-            config.site_url = serve_url
-            _build_and_swap(config, site_dir, "text", serve_url=serve_url)
+            outcome = preview.update()
         except _Failed as failed:
             if failed.message:
                 print(failed.message, file=sys.stderr)
             print("preview not updated: fix the errors above and save", file=sys.stderr)
+        except ExplainerError as exc:
+            print_diagnostics(apply_strict(exc.diagnostics, False))
+            print(count_line(exc.diagnostics), file=sys.stderr)
+            print("preview not updated: fix the errors above and save", file=sys.stderr)
         except OSError as exc:
             print(f"error: {describe_os_error(exc, root)}; preview not updated",
                   file=sys.stderr)
+        else:
+            if outcome.kind != "unchanged":
+                what = "rebuilt" if outcome.kind == "full" else "updated"
+                print(f"preview {what}: {outcome.pages} pages in "
+                      f"{time.monotonic() - started:.2f} s", file=sys.stderr)
 
     try:
         with _interruptible():

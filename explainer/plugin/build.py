@@ -10,16 +10,19 @@ from __future__ import annotations
 import html
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from .. import publish
+from .. import publish, reads
 from ..dates import FactDates
 from ..diagnostics import Diagnostic, ExplainerError
 from ..export import export_files
@@ -27,6 +30,7 @@ from ..feed import FEED_PATH, atom_feed
 from ..files import tree_problems
 from ..history import History, load_history, retired
 from ..kinds import KINDS
+from ..models import Entity
 from ..project import (
     collision_problem,
     generated_file_collision,
@@ -40,15 +44,23 @@ from ..project import (
 from ..references import check_reference, find_references
 from ..render.expand import expand
 from ..render.pages import (
+    DATA_PAGE,
     GeneratedPage,
     Section,
     collect_mentions,
     data_page,
     generated_pages,
+    page_makers,
 )
 from ..render.templates import Templates
 from ..render.text import plain_heading
-from ..store import any_errors, is_history_reminder, is_review_reminder, load_dataset
+from ..store import (
+    Dataset,
+    any_errors,
+    is_history_reminder,
+    is_review_reminder,
+    load_dataset,
+)
 from ..structured import page_meta
 from .config import ExplainerConfig, site_templates_dir
 
@@ -58,6 +70,44 @@ log = logging.getLogger("mkdocs.plugins.explainer")
 class BuildStopped(ExplainerError, PluginError):
     """The explainer's diagnostics as the error type MkDocs reports in a line rather
     than with a traceback, so `mkdocs build` and `mkdocs serve` print them cleanly."""
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    pages: set[str]  # URLs of the pages to render again
+    files: dict[str, bytes]  # site path -> content of every other generated file
+
+
+def merge_facts(before: Dataset, after: Dataset) -> tuple[Dataset, set[int]] | None:
+    """`after`, keeping the very objects of `before` for the facts it leaves as they
+    were (pages' reads name facts by object), and the ids of the facts of `before` it
+    changes. None when the change is one partial rebuilds cannot follow: facts added,
+    removed or reordered, a reference changed (pages group facts by them), the change
+    log or a date that many pages share edited."""
+    changed: set[int] = set()
+    tables: dict[str, dict[str, Entity]] = {}
+    for kind in KINDS.values():
+        old, new = before.table(kind.name), after.table(kind.name)
+        if list(old) != list(new):
+            return None
+        shared = {*kind.reference_fields(), *_SHARED_FIELDS}
+        tables[kind.name] = merged = {}
+        for key, fact in old.items():
+            if fact == new[key]:
+                merged[key] = fact
+                continue
+            if kind.name == "updates" or any(
+                    getattr(fact, name, None) != getattr(new[key], name, None)
+                    for name in shared):
+                return None
+            changed.add(id(fact))
+            merged[key] = new[key]
+    return Dataset(tables, after.broken), changed
+
+
+# Fields whose change reaches pages beyond those that show the fact: dates fall back on
+# `as_of`, and `review_by` puts a fact in the "Due for review" box.
+_SHARED_FIELDS = ("as_of", "review_by")
 
 
 class SiteBuild:
@@ -73,6 +123,10 @@ class SiteBuild:
         self.sections: dict[str, Section] = {}
         self.page_facts: dict[str, publish.PageFacts] = {}
         self.templates: Templates | None = None
+        self.reads: dict[str, set[int]] | None = None  # page URL -> facts read (preview)
+        self.files = Files([])
+        self.nav: Navigation | None = None
+        self.env: Environment | None = None
         # The same checks as `check`, before MkDocs walks or reads anything.
         problems = (self._cache_problems()
                     + tree_problems(self.docs, self.root)
@@ -127,17 +181,33 @@ class SiteBuild:
         problems += self._static_collisions(files, {*published, FEED_PATH})
         if problems:
             raise BuildStopped(problems)
-        self.templates = Templates(self.dataset, self.templates_dir,
-                                   collect_mentions(list(self.sections.values())),
-                                   self.cache_dir, self.dates, self.settings.intros)
-        data = data_page(self.templates, published, licence=self.settings.licence,
-                         publisher=self.settings.publisher, site_name=config.site_name)
+        self.templates = self._templates()
+        self.reads = self.templates.reads
+        data = self._data_page(published, config)
         for page in [*generated_pages(self.templates), data]:
             self.generated[page.src_uri] = page
             file = File.generated(config, page.src_uri, content=page.markdown)
             if page.url.count("/") > 1:  # per-entity pages: reached from their index
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
+        for path, content in self._extra_files(published, config).items():
+            files.append(File.generated(config, path, content=content))
+        self.files = files
+        return files
+
+    def _templates(self) -> Templates:
+        return Templates(self.dataset, self.templates_dir,
+                         collect_mentions(list(self.sections.values())), self.cache_dir,
+                         self.dates, self.settings.intros)
+
+    def _data_page(self, published: dict[str, bytes], config: MkDocsConfig) -> GeneratedPage:
+        assert self.templates is not None
+        return data_page(self.templates, published, licence=self.settings.licence,
+                         publisher=self.settings.publisher, site_name=config.site_name)
+
+    def _extra_files(self, published: dict[str, bytes],
+                     config: MkDocsConfig) -> dict[str, bytes]:
+        """The open data, the feed and the cards, after the pages' facts are known."""
         self.page_facts = publish.page_facts(self.dataset, list(self.sections.values()),
                                              list(self.generated.values()), self.dates)
         extra = {**published, FEED_PATH: atom_feed(
@@ -146,9 +216,44 @@ class SiteBuild:
         if self.settings.cards:
             extra.update(publish.cards(self.page_facts, config.site_name,
                                        self.cache_dir / "cards"))
-        for path, content in extra.items():
-            files.append(File.generated(config, path, content=content))
-        return files
+        return extra
+
+    # -- the preview: new facts without a full build --------------------------------------
+
+    def refresh(self, config: MkDocsConfig) -> Refreshed | None:
+        """Reload the data after an edit: the pages whose facts changed, re-rendered as
+        Markdown, and the other files' new contents. None when the edit changes which
+        pages exist, what links where, or the dates and review boxes many pages share:
+        then only a full build is right."""
+        assert self.templates is not None and self.reads is not None
+        history = self.dates.history
+        dataset, diagnostics = load_dataset(self.root / self.settings.data_dir, self.root,
+                                            lambda: retired(history))
+        if any_errors(diagnostics):
+            raise BuildStopped([d for d in diagnostics if d.severity == "error"])
+        merged = merge_facts(self.dataset, dataset)
+        if merged is None:
+            return None
+        self._report_warnings(diagnostics)
+        dataset, changed = merged
+        stale = {url for url, read in self.reads.items() if read & changed}
+        self.dataset = dataset
+        self.templates = self._templates()
+        self.templates.reads = self.reads
+        makers = page_makers(self.templates)
+        published = export_files(self.dataset, config.site_name, self.dates)
+        for url in sorted(stale):
+            if url in makers:
+                self._replace(self.templates.recorded(url, makers[url]))
+        if DATA_PAGE in stale:
+            self._replace(self._data_page(published, config))
+        return Refreshed(stale, self._extra_files(published, config))
+
+    def _replace(self, page: GeneratedPage) -> None:
+        self.generated[page.src_uri] = page
+        file = self.files.get_file_from_path(page.src_uri)
+        assert file is not None
+        file.content_string = page.markdown
 
     def _read_sections(self, files: Files) -> list[Diagnostic]:
         """Every hand-written page's title and references, all checked in one pass."""
@@ -201,6 +306,11 @@ class SiteBuild:
         return Path(os.path.relpath(path, self.root)).as_posix()
 
     # -- on_page_markdown and on_page_context ---------------------------------------------
+
+    def start_reading(self, page: Page) -> None:
+        """Record what the page reads while MkDocs renders it (the preview only)."""
+        if self.reads is not None:
+            reads.begin(self.reads.setdefault(page.url, set()))
 
     def page_markdown(self, markdown: str, page: Page) -> str:
         """A section with its references expanded and its dateline added."""

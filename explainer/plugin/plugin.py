@@ -10,8 +10,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..reads import end as stop_reading
 from ..render.templates import template_cache
 from .build import SiteBuild
 from .config import ExplainerConfig
@@ -44,18 +46,37 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         add_assets(files, config)
         return self._current().add_files(files, config)
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._current().nav = nav
+        return nav
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        self._current().start_reading(page)
+        return page
+
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         return self._current().page_markdown(markdown, page)
 
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        stop_reading()
+        return html
+
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> Any:
+        self._current().start_reading(page)
         context.update(self._current().page_context(page, config))
         return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        stop_reading()
+        return output
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Material's templates are compiled anew on every build unless cached too.
         env.bytecode_cache = template_cache(self._current().cache_dir)
+        self._current().env = env
         return env
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,

@@ -6,8 +6,9 @@ facts it shows. Which pages there are comes from the registry of kinds.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -60,20 +61,31 @@ class Section:
 
 def generated_pages(templates: Templates) -> list[GeneratedPage]:
     """Each kind's index page, then each entity's own page, in the registry's order."""
+    return [templates.recorded(url, make) for url, make in page_makers(templates).items()]
+
+
+def page_makers(templates: Templates) -> dict[str, Callable[[], GeneratedPage]]:
+    """URL -> how to make that generated page (all but the Data page)."""
     dataset = templates.dataset
-    pages = []
+    makers: dict[str, Callable[[], GeneratedPage]] = {}
     indexed = [kind for kind in KINDS.values() if kind.index is not None]
     for kind in sorted(indexed, key=lambda kind: kind.index.order if kind.index else 0):
         if kind.index is not None:
-            shown = (kind.index_shows(dataset) if kind.index_shows
-                     else list(dataset.table(kind.name).values()))
-            pages.append(_page(templates, kind.index.url, kind.index.title,
-                               kind.index.template, shown))
+            makers[kind.index.url] = functools.partial(_index_page, templates, kind)
     for kind in KINDS.values():
         if kind.own_pages:
-            pages.extend(_own_page(templates, kind, entity)
-                         for entity in dataset.table(kind.name).values())
-    return pages
+            for entity in dataset.table(kind.name).values():
+                makers[entity_url(kind.name, entity.key)] = functools.partial(
+                    _own_page, templates, kind, entity)
+    return makers
+
+
+def _index_page(templates: Templates, kind: Kind) -> GeneratedPage:
+    assert kind.index is not None
+    dataset = templates.dataset
+    shown = (kind.index_shows(dataset) if kind.index_shows
+             else list(dataset.table(kind.name).values()))
+    return _page(templates, kind.index.url, kind.index.title, kind.index.template, shown)
 
 
 def _own_page(templates: Templates, kind: Kind, entity: Entity) -> GeneratedPage:
@@ -99,10 +111,14 @@ def data_page(templates: Templates, files: dict[str, bytes], *, licence: str,
               publisher: str, site_name: str) -> GeneratedPage:
     listing = [(path, _describe_export(path), _size(len(content)))
                for path, content in sorted(files.items())]
-    return _page(templates, "data/", "Data", "data.html", templates.dataset.everything(),
-                 files=listing, licence=licence, publisher=publisher, site_name=site_name,
-                 description="Download the facts behind this explainer as JSON and CSV, "
-                             "with schemas, licence and how to cite.")
+    return templates.recorded(DATA_PAGE, lambda: _page(
+        templates, DATA_PAGE, "Data", "data.html", templates.dataset.everything(),
+        files=listing, licence=licence, publisher=publisher, site_name=site_name,
+        description="Download the facts behind this explainer as JSON and CSV, with "
+                    "schemas, licence and how to cite."))
+
+
+DATA_PAGE = "data/"
 
 
 def _page(templates: Templates, url: str, title: str, template: str,

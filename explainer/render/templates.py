@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -20,10 +20,13 @@ from ..dates import FactDates
 from ..kinds import BY_SINGULAR, KINDS
 from ..markup import render_markdown
 from ..models import QUESTION_STATUSES, STANCES, Entity
+from ..reads import reading_into, recording
 from ..store import Dataset, due_for_review, sources_of
 from ..urls import anchor, entity_url, fact_url, relative
 from .formatting import dateline, format_utc, format_when, long_date
 from .text import entity_label
+
+T = TypeVar("T")
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SITE_TEMPLATE_DIR = "explainer"  # inside the site's templates_dir (overrides/)
@@ -53,6 +56,8 @@ class Templates:
                  intros: dict[str, str] | None = None):
         self.dataset = dataset
         self.dates = dates or FactDates()
+        # Page URL -> ids of the facts it read, when reads are recorded (the preview).
+        self.reads: dict[str, set[int]] | None = {} if recording() else None
         self.env = jinja2.Environment(
             bytecode_cache=template_cache(cache_dir),
             loader=jinja2.FileSystemLoader([str(f) for f in template_folders(site_templates)]),
@@ -107,6 +112,14 @@ class Templates:
 
         return {"link": link, "url_of": url_of, "page_link": page_link,
                 "fact_link": fact_link, "touched_link": touched_link}
+
+    def recorded(self, url: str, make: Callable[[], T]) -> T:
+        """`make()`, recording which facts it reads as the page at `url`'s (preview)."""
+        if self.reads is None:
+            return make()
+        found = self.reads[url] = set()
+        with reading_into(found):
+            return make()
 
     def label_of(self, kind: str, entity_id: str) -> str:
         return entity_label(self.dataset, kind, entity_id)
