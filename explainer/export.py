@@ -112,21 +112,51 @@ def _exported_schemas() -> dict[str, str]:
     return schema_texts(exported=True)
 
 
-def export_files(dataset: Dataset, site_name: str,
-                 dates: FactDates | None = None) -> dict[str, bytes]:
-    """Site-relative path -> bytes of every open data file."""
+def export_files(dataset: Dataset, site_name: str, dates: FactDates | None = None, *,
+                 previous: dict[str, bytes] | None = None,
+                 unchanged: frozenset[str] = frozenset()) -> dict[str, bytes]:
+    """Site-relative path -> bytes of every open data file. With `previous` (the last
+    export of the same history), the files of the kinds in `unchanged` are reused."""
     dates = dates or FactDates()
     files: dict[str, bytes] = {}
-    everything = {}
     for kind in KINDS:
-        rows = records(dataset, kind, dates)
-        everything[kind] = rows
-        files[f"{DATA_DIR}/{kind}.json"] = _json(rows)
-    files[f"{DATA_DIR}/all.json"] = _json(everything)
-    for kind, columns in CSV_COLUMNS.items():
-        files[f"{DATA_DIR}/{kind}.csv"] = _csv(everything[kind], columns)
-    files[f"{DATA_DIR}/history.json"] = _json([c.as_json() for c in dates.history.changes])
+        path = f"{DATA_DIR}/{kind}.json"
+        reuse = previous is not None and kind in unchanged
+        rows = [] if reuse else records(dataset, kind, dates)
+        files[path] = previous[path] if previous is not None and reuse else _json(rows)
+        if kind in CSV_COLUMNS:
+            csv_path = f"{DATA_DIR}/{kind}.csv"
+            files[csv_path] = (previous[csv_path] if previous is not None and reuse
+                               else _csv(rows, CSV_COLUMNS[kind]))
+    files[f"{DATA_DIR}/all.json"] = _all_json(
+        {kind: files[f"{DATA_DIR}/{kind}.json"] for kind in KINDS})
+    history = f"{DATA_DIR}/history.json"
+    files[history] = (previous[history] if previous is not None
+                      else _json([c.as_json() for c in dates.history.changes]))
     for name, text in _exported_schemas().items():
         files[f"{DATA_DIR}/schemas/{name}"] = text.encode()
-    files[f"{DATA_DIR}/timeline.json"] = _json(timeline_js(dataset, site_name))
-    return files
+    timeline = f"{DATA_DIR}/timeline.json"
+    files[timeline] = (previous[timeline] if previous is not None and "events" in unchanged
+                       else _json(timeline_js(dataset, site_name)))
+    return {path: files[path] for path in _in_export_order(files)}
+
+
+def _in_export_order(files: dict[str, bytes]) -> list[str]:
+    """The order export_files has always listed its files in."""
+    kinds = [f"{DATA_DIR}/{kind}.json" for kind in KINDS]
+    csvs = [f"{DATA_DIR}/{kind}.csv" for kind in CSV_COLUMNS]
+    rest = [path for path in files if path not in kinds and path not in csvs
+            and not path.endswith("all.json")]
+    history = rest.index(f"{DATA_DIR}/history.json")
+    return [*kinds, f"{DATA_DIR}/all.json", *csvs, *rest[history:]]
+
+
+def _all_json(by_kind: dict[str, bytes]) -> bytes:
+    """all.json, {kind: rows} as _json writes it, assembled from each kind's own file:
+    the same text, indented one level more, without serialising everything again."""
+    parts = []
+    for kind in sorted(by_kind):
+        text = by_kind[kind].decode().rstrip("\n").replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(kind, ensure_ascii=False)}: {text}")
+    body = ",\n".join(parts)
+    return (("{\n" + body + "\n}") if parts else "{}").encode() + b"\n"

@@ -12,6 +12,7 @@ writes; only the search index keeps the text of the last full build until the ne
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections.abc import Callable
@@ -68,6 +69,7 @@ class Preview:
             if outcome is not None:
                 return outcome
         self.config = None  # until the full build succeeds
+        gc.unfreeze()
         config = self._full_build()
         build = _site_build(config)
         for file in build.files:  # the staging folder they were written to is now this
@@ -76,6 +78,10 @@ class Preview:
         config.site_dir = str(self.site_dir)
         self.config = config
         self.data_dir = build.root / build.settings.data_dir
+        # What the full build left is mostly here to stay: keep the collector off it, so
+        # that collections during a partial rebuild stay short.
+        gc.collect()
+        gc.freeze()
         return Outcome("full", len(build.files.documentation_pages()))
 
     def _partial(self, config: MkDocsConfig) -> Outcome | None:
@@ -125,11 +131,6 @@ def _write_changed(site_dir: Path, refreshed: Refreshed) -> None:
     """Each generated file whose bytes changed, replaced whole (readers never see half)."""
     for path, content in refreshed.files.items():
         target = site_dir / path
-        try:
-            if target.read_bytes() == content:
-                continue
-        except OSError:
-            pass
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".preview-")
         with os.fdopen(handle, "wb") as out:

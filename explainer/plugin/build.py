@@ -61,7 +61,7 @@ from ..store import (
     is_review_reminder,
     load_dataset,
 )
-from ..structured import page_meta
+from ..structured import card_path, page_meta
 from .config import ExplainerConfig, site_templates_dir
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -78,13 +78,13 @@ class Refreshed:
     files: dict[str, bytes]  # site path -> content of every other generated file
 
 
-def merge_facts(before: Dataset, after: Dataset) -> tuple[Dataset, set[int]] | None:
+def merge_facts(before: Dataset, after: Dataset) -> tuple[Dataset, dict[int, set[str]]] | None:
     """`after`, keeping the very objects of `before` for the facts it leaves as they
-    were (pages' reads name facts by object), and the ids of the facts of `before` it
-    changes. None when the change is one partial rebuilds cannot follow: facts added,
+    were (pages' reads name facts by object), and the fields it changes, by the id of
+    the fact of `before`. None when the change is one partial rebuilds cannot follow: facts added,
     removed or reordered, a reference changed (pages group facts by them), the change
     log or a date that many pages share edited."""
-    changed: set[int] = set()
+    changed: dict[int, set[str]] = {}
     tables: dict[str, dict[str, Entity]] = {}
     for kind in KINDS.values():
         old, new = before.table(kind.name), after.table(kind.name)
@@ -100,7 +100,8 @@ def merge_facts(before: Dataset, after: Dataset) -> tuple[Dataset, set[int]] | N
                     getattr(fact, name, None) != getattr(new[key], name, None)
                     for name in shared):
                 return None
-            changed.add(id(fact))
+            changed[id(fact)] = {name for name in type(fact).model_fields
+                                 if getattr(fact, name) != getattr(new[key], name)}
             merged[key] = new[key]
     return Dataset(tables, after.broken), changed
 
@@ -123,8 +124,10 @@ class SiteBuild:
         self.sections: dict[str, Section] = {}
         self.page_facts: dict[str, publish.PageFacts] = {}
         self.templates: Templates | None = None
-        self.reads: dict[str, set[int]] | None = None  # page URL -> facts read (preview)
+        self.reads: dict[str, set[reads.Read]] | None = None  # page URL -> what it read
         self.files = Files([])
+        self.published: dict[str, bytes] = {}  # the open data files
+        self.extra: dict[str, bytes] = {}  # every generated file that is not a page
         self.nav: Navigation | None = None
         self.env: Environment | None = None
         # The same checks as `check`, before MkDocs walks or reads anything.
@@ -177,7 +180,7 @@ class SiteBuild:
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """The generated pages, open data, feed and cards, added to MkDocs' files."""
         problems = self._read_sections(files)
-        published = export_files(self.dataset, config.site_name, self.dates)
+        published = self.published = export_files(self.dataset, config.site_name, self.dates)
         problems += self._static_collisions(files, {*published, FEED_PATH})
         if problems:
             raise BuildStopped(problems)
@@ -190,7 +193,8 @@ class SiteBuild:
             if page.url.count("/") > 1:  # per-entity pages: reached from their index
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
-        for path, content in self._extra_files(published, config).items():
+        self.extra = self._extra_files(published, config)
+        for path, content in self.extra.items():
             files.append(File.generated(config, path, content=content))
         self.files = files
         return files
@@ -205,17 +209,24 @@ class SiteBuild:
         return data_page(self.templates, published, licence=self.settings.licence,
                          publisher=self.settings.publisher, site_name=config.site_name)
 
-    def _extra_files(self, published: dict[str, bytes],
-                     config: MkDocsConfig) -> dict[str, bytes]:
-        """The open data, the feed and the cards, after the pages' facts are known."""
+    def _extra_files(self, published: dict[str, bytes], config: MkDocsConfig,
+                     drawn: dict[str, bytes] | None = None) -> dict[str, bytes]:
+        """The open data, the feed and the cards, after the pages' facts are known.
+        With `drawn` (the last files), cards are drawn only for pages whose facts moved."""
+        before = self.page_facts
         self.page_facts = publish.page_facts(self.dataset, list(self.sections.values()),
                                              list(self.generated.values()), self.dates)
         extra = {**published, FEED_PATH: atom_feed(
             self.dataset, site_name=config.site_name, site_url=config.site_url or "",
             author=self.settings.author, dates=self.dates)}
         if self.settings.cards:
-            extra.update(publish.cards(self.page_facts, config.site_name,
-                                       self.cache_dir / "cards"))
+            moved = {url: facts for url, facts in self.page_facts.items()
+                     if drawn is None or before.get(url) != facts}
+            cards = publish.cards(moved, config.site_name, self.cache_dir / "cards")
+            if drawn is not None:
+                kept = {card_path(url) for url in self.page_facts} - cards.keys()
+                cards.update({path: drawn[path] for path in kept if path in drawn})
+            extra.update(sorted(cards.items()))
         return extra
 
     # -- the preview: new facts without a full build --------------------------------------
@@ -236,18 +247,28 @@ class SiteBuild:
             return None
         self._report_warnings(diagnostics)
         dataset, changed = merged
-        stale = {url for url, read in self.reads.items() if read & changed}
+        before = self.dataset
+        stale = {url for url, read in self.reads.items() if reads.touched(read, changed)}
+        stale.add(DATA_PAGE)  # it gives the size of each export, which any change moves
         self.dataset = dataset
         self.templates = self._templates()
         self.templates.reads = self.reads
         makers = page_makers(self.templates)
-        published = export_files(self.dataset, config.site_name, self.dates)
+        unchanged = frozenset(kind for kind in KINDS
+                              if not any(id(fact) in changed
+                                         for fact in before.table(kind).values()))
+        published = export_files(self.dataset, config.site_name, self.dates,
+                                 previous=self.published, unchanged=unchanged)
         for url in sorted(stale):
             if url in makers:
                 self._replace(self.templates.recorded(url, makers[url]))
-        if DATA_PAGE in stale:
-            self._replace(self._data_page(published, config))
-        return Refreshed(stale, self._extra_files(published, config))
+        self._replace(self._data_page(published, config))
+        self.published = published
+        extra = self._extra_files(published, config, drawn=self.extra)
+        changed_files = {path: content for path, content in extra.items()
+                         if self.extra.get(path) != content}
+        self.extra = extra
+        return Refreshed(stale, changed_files)
 
     def _replace(self, page: GeneratedPage) -> None:
         self.generated[page.src_uri] = page
