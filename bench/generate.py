@@ -11,13 +11,17 @@ suffixes every entity's key and every reference to it (`putin` -> `putin-002`, a
 the first copy. Every such folder passes `explainer.cli --root <folder> check --strict`
 with 0 errors and 0 warnings.
 
+`--split` writes each kind as a folder instead, one file per copy
+(`data/actors/copy-001.yaml`, `data/actors/copy-002.yaml`...): the same entries in the
+same order, so the site built from it is the same, byte for byte.
+
 Which fields are keys and references comes from the registry (explainer.kinds), so a new
 kind is copied with no change here. Each copy is a closed island of the bundled story:
 every entity has the same neighbours at every size, so per-page work and page size do
 not depend on the size of the data set (the suffixes have one width for that reason).
 The data loader refuses files over 1 MiB (explainer.yaml_source.MAX_BYTES): a size whose
-files would pass it stops with an error. `--seed` is recorded, for the results; the
-copies do not depend on it.
+files would pass it stops with an error (with `--split`, only a copy's file counts).
+`--seed` is recorded, for the results; the copies do not depend on it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ if __name__ == "__main__":
 
 import yaml  # noqa: E402
 
+from explainer.data_files import schema_comment  # noqa: E402
 from explainer.kinds import BY_SINGULAR, KINDS, Kind  # noqa: E402
 from explainer.localsite import PROJECT_PARTS, copy_project  # noqa: E402
 from explainer.models import FactRef  # noqa: E402
@@ -46,7 +51,6 @@ from explainer.references import Reference, find_references  # noqa: E402
 from explainer.yaml_source import MAX_BYTES, load_yaml_bytes  # noqa: E402
 
 MARKER = ".bench-generated"
-DATA_HEADER = "# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
 SIZE_KIND = "actors"  # what --actors counts
 SUFFIX_DIGITS = 3
 FIRST_COPY = 1
@@ -165,23 +169,37 @@ def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
 _Dumper.add_representer(list, _represent_list)
 
 
-def dump(kind: str, entries: list[Entry]) -> str:
-    """A data file: its schema comment, then the entries with a blank line between."""
+def dump(kind: str, entries: list[Entry], depth: int = 0) -> str:
+    """A data file `depth` folders below data/: its schema comment, then the entries with
+    a blank line between."""
     parts = [yaml.dump([entry], Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                        width=88, default_flow_style=False)
              for entry in entries]
-    return DATA_HEADER.format(kind=kind) + "\n".join(parts)
+    return schema_comment(kind, depth) + "\n".join(parts)
 
 
-def data_files(data: Data) -> dict[str, str]:
-    """Each kind's data file; stops, before anything is written, if one would be over the
-    loader's size limit."""
-    files = {name: dump(name, entries) for name, entries in data.items()}
-    for name, text in files.items():
+def copy_file(copy: int) -> str:
+    """The file of copy number `copy` in a kind's folder (--split)."""
+    return f"copy-{copy:0{SUFFIX_DIGITS}d}.yaml"
+
+
+def data_files(bundled: Data, copies: int, split: bool = False) -> dict[str, str]:
+    """Path in data/ -> text: each kind's file holding every copy, or with `split` each
+    kind's folder of one file per copy. Stops, before anything is written, if a file
+    would be over the loader's size limit."""
+    if split:
+        files = {f"{name}/{copy_file(copy)}": dump(name, entries, depth=1)
+                 for copy in range(FIRST_COPY, FIRST_COPY + copies)
+                 for name, entries in copy_of(bundled, copy).items()}
+    else:
+        files = {f"{name}.yaml": dump(name, entries)
+                 for name, entries in multiplied(bundled, copies).items()}
+    for path, text in files.items():
         size = len(text.encode("utf-8"))
         if size > MAX_BYTES:
-            raise SystemExit(f"generate.py: data/{name}.yaml would be {size:,} bytes, over "
-                             f"the loader's {MAX_BYTES:,}-byte limit; ask for fewer actors")
+            raise SystemExit(f"generate.py: data/{path} would be {size:,} bytes, over "
+                             f"the loader's {MAX_BYTES:,}-byte limit; ask for fewer actors"
+                             + ("" if split else " or write each kind as a folder (--split)"))
     return files
 
 
@@ -220,23 +238,27 @@ def emptied(out: Path) -> None:
 
 
 def generate(out: Path, actors: int, seed: int = 1, repo: Path = REPO,
-             overrides: Path | None = None) -> dict:
+             overrides: Path | None = None, split: bool = False) -> dict:
     """Write one project of at least `actors` actors into `out` (emptied first if it
     holds an earlier one); its templates are a copy of `overrides` (default: the
-    repository's overrides/)."""
+    repository's overrides/). `split`: each kind a folder of one file per copy."""
     bundled = read_data(repo)
     copies = copies_for(actors, bundled)
-    data = multiplied(bundled, copies)
-    files = data_files(data)
+    files = data_files(bundled, copies, split)
     emptied(out)
-    copy_project(repo, out, parts=[part for part in PROJECT_PARTS if part != "overrides"])
+    copy_project(repo, out, parts=[part for part in PROJECT_PARTS
+                                   if part not in ("overrides", "data")])
     shutil.copytree(overrides or repo / "overrides", out / "overrides")
-    for name, text in files.items():
-        (out / "data" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    for path, text in files.items():
+        target = out / "data" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     write_content(out / "content")
-    info = {"actors": actors, "seed": seed, "copies": copies,
-            "counts": {name: len(entries) for name, entries in data.items()},
-            "data_bytes": {p.stem: p.stat().st_size for p in sorted((out / "data").glob("*"))}}
+    info = {"actors": actors, "seed": seed, "copies": copies, "split": split,
+            "counts": {name: len(entries) * copies for name, entries in bundled.items()},
+            "data_bytes": {name: sum(len(text.encode("utf-8")) for path, text in files.items()
+                                     if path.split("/")[0].removesuffix(".yaml") == name)
+                           for name in bundled}}
     (out / MARKER).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     return info
 
@@ -247,10 +269,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actors", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--out", type=Path, default=Path("/tmp/explainer-bench-projects"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--split", action="store_true",
+                        help="write each kind as a folder data/<kind>/ of one file per copy")
     args = parser.parse_args(argv)
     for n in args.actors:
         target = args.out / f"actors-{n}"
-        info = generate(target, n, args.seed)
+        info = generate(target, n, args.seed, split=args.split)
         counts = ", ".join(f"{v} {k}" for k, v in info["counts"].items())
         copies = f"{info['copies']} {'copy' if info['copies'] == 1 else 'copies'}"
         print(f"{target}: {counts} ({copies} of the bundled data)")

@@ -100,6 +100,7 @@ def run_check(root: Path, strict: bool, fmt: str, since: str | None = None) -> i
 
 
 def run_changes(root: Path, since: str | None, write_draft: bool) -> int:
+    from .data_files import shown_path
     from .gate import (
         DEFAULT_SINCE,
         DraftError,
@@ -127,13 +128,13 @@ def run_changes(root: Path, since: str | None, write_draft: bool) -> int:
         print(f"no fact changed since {since} that needs a new entry; nothing written",
               file=sys.stderr)
         return 0
+    target = shown_path(comparison.draft_path(), root)
     try:
         written = append_draft(comparison, entry)
     except DraftError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"appended to {comparison.shown('updates')} (say what changed in its summary):",
-          file=sys.stderr)
+    print(f"appended to {target} (say what changed in its summary):", file=sys.stderr)
     print(written, end="", file=sys.stderr)
     return 0
 

@@ -3,8 +3,10 @@ git revision needs an entry in data/updates.yaml, added since that revision, who
 `touches` names the fact.
 
 The working tree's data files are compared with their versions at the revision, entity by
-entity, as the fact-level history compares commits. New entities need no entry (nothing
-published changed), nor do wording-only edits or bookkeeping (`as_of`, `review_by`).
+entity, as the fact-level history compares commits: a kind's facts are those of all its
+files (one file, or a folder of files), so moving a fact between them changes nothing.
+New entities need no entry (nothing published changed), nor do wording-only edits or
+bookkeeping (`as_of`, `review_by`).
 """
 
 from __future__ import annotations
@@ -17,19 +19,32 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .data_files import (
+    kind_files,
+    kind_folder,
+    kind_of_path,
+    read_order,
+    schema_comment,
+    shown_path,
+    single_file,
+)
 from .diagnostics import Diagnostic, short
+from .files import NotReadable, read_regular
 from .history import (
     Change,
     FieldChange,
     GitUnavailable,
     Snapshot,
+    data_prefix,
     diff,
     entity_key,
+    kind_snapshot,
+    read_blobs,
     run_git,
     snapshot,
 )
 from .kinds import KINDS
-from .yaml_source import load_yaml_bytes
+from .yaml_source import LoadedYaml, load_yaml_bytes
 
 UPDATES = "updates"
 DEFAULT_SINCE = "HEAD"
@@ -65,23 +80,30 @@ def _commit_of(top: Path, rev: str) -> str:
     raise RevisionError(f"unknown revision, or not a commit{hint}")
 
 
-def _files_at(top: Path, commit: str, paths: list[str]) -> dict[str, bytes | None]:
-    """Contents of files (paths relative to the repository) at a commit; None: missing."""
-    names = [f"{commit}:{path}" for path in paths]
-    out = _git(top, "cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode())
-    found: dict[str, bytes | None] = {}
-    at = 0
-    for path in paths:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3 or header[1] not in (b"blob", b"tree", b"commit", b"tag"):
-            found[path] = None  # '<name> missing': not in that commit
+_FILE_MODES = (b"100644", b"100755")  # not a symbolic link or a submodule
+
+
+def _files_at(top: Path, commit: str, data_rel: str) -> dict[str, dict[str, bytes]]:
+    """Kind -> path in the data folder -> contents, for every data file at a commit."""
+    listing = _git(top, "ls-tree", "-r", "-z", commit, "--", data_rel or ".")
+    prefix = data_prefix(data_rel)
+    blobs: dict[str, dict[str, str]] = {}
+    for line in listing.split(b"\0"):
+        meta, _, raw_path = line.partition(b"\t")
+        parts = meta.split()
+        path = os.fsdecode(raw_path)
+        if len(parts) != 3 or parts[0] not in _FILE_MODES or not path.startswith(prefix):
             continue
-        size = int(header[2])
-        found[path] = out[at: at + size] if header[1] == b"blob" else None
-        at += size + 1
-    return found
+        found = kind_of_path(path[len(prefix):], KINDS)
+        if found is not None:
+            blobs.setdefault(found[0], {})[path[len(prefix):]] = parts[2].decode()
+    try:
+        contents = read_blobs(top, list(dict.fromkeys(
+            blob for files in blobs.values() for blob in files.values())))
+    except GitUnavailable as exc:
+        raise RevisionError(str(exc)) from None
+    return {kind: {path: contents[blob] for path, blob in files.items()}
+            for kind, files in blobs.items()}
 
 
 def data_dir_of(root: Path) -> Path:
@@ -97,6 +119,14 @@ def data_dir_of(root: Path) -> Path:
 # -- comparing ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """One data file of the working tree, as messages name it, and its contents."""
+
+    shown: str  # 'data/questions.yaml', 'data/questions/2025-08.yaml'
+    data: bytes
+
+
 @dataclass
 class Comparison:
     """The data files at a revision and in the working tree, and what changed between."""
@@ -109,12 +139,43 @@ class Comparison:
     covered: set[str] = field(default_factory=set)
     update_ids: set[str] = field(default_factory=set)  # in the working tree
     updates_readable: bool = True
-    working: dict[str, bytes] = field(default_factory=dict)
+    # Kind -> its files in the working tree, in reading order.
+    working: dict[str, list[DataFile]] = field(default_factory=dict)
+    # (kind, key) -> the file the fact was in at the revision, as messages name it.
+    published_in: dict[tuple[str, str], str] = field(default_factory=dict)
     # Changes to entries of the change log itself that were already published.
     log_changes: list[Change] = field(default_factory=list)
+    _loaded: dict[str, LoadedYaml] = field(default_factory=dict, repr=False)
 
     def shown(self, kind: str) -> str:
-        return Path(os.path.relpath(self.data_dir / f"{kind}.yaml", self.root)).as_posix()
+        """How messages name where a kind's facts are: its file, or its folder."""
+        folder = kind_folder(self.data_dir, kind)
+        if folder.is_dir() and not single_file(self.data_dir, kind).exists():
+            return f"{shown_path(folder, self.root)}/"
+        return shown_path(single_file(self.data_dir, kind), self.root)
+
+    def locate(self, kind: str, key: str) -> tuple[LoadedYaml, int]:
+        """The working file and index of the entry with `key` (the first, as loading
+        keeps the first)."""
+        first: tuple[LoadedYaml, int] | None = None
+        for file in self.working.get(kind, []):
+            if file.shown not in self._loaded:
+                self._loaded[file.shown] = load_yaml_bytes(file.data, file.shown)
+            loaded = self._loaded[file.shown]
+            first = first or (loaded, 0)
+            index = _index_of(kind, loaded.value, key)
+            if index is not None:
+                return loaded, index
+        return first or (LoadedYaml(self.shown(kind)), 0)
+
+    def draft_path(self) -> Path:
+        """Where `changes --draft` appends: the updates file, or the last file of the
+        updates folder in reading order (a new updates.yaml in an empty folder)."""
+        folder = kind_folder(self.data_dir, UPDATES)
+        if folder.is_dir() and not single_file(self.data_dir, UPDATES).exists():
+            listed = kind_files(self.data_dir, UPDATES, self.root)
+            return listed.paths[-1] if listed.paths else folder / f"{UPDATES}.yaml"
+        return single_file(self.data_dir, UPDATES)
 
 
 def compare(root: Path, rev: str, data_dir: Path | None = None) -> Comparison:
@@ -125,15 +186,13 @@ def compare(root: Path, rev: str, data_dir: Path | None = None) -> Comparison:
     data_rel = Path(os.path.relpath(data_dir.resolve(), top.resolve())).as_posix()
     if data_rel.startswith(".."):
         raise RevisionError(f"{data_dir} is outside the git repository")
-    paths = {kind: f"{data_rel}/{kind}.yaml" for kind in KINDS}
-    before_files = _files_at(top, commit, list(paths.values()))
+    published = _files_at(top, commit, data_rel)
     comparison = Comparison(root, rev, data_dir)
     now = datetime.now(UTC).replace(microsecond=0)
     for kind in KINDS:
         # A missing or unparseable version published nothing: every entity is new.
-        before = snapshot(kind, before_files[paths[kind]] or b"") or {}
-        comparison.working[kind] = _read(data_dir / f"{kind}.yaml")
-        after = snapshot(kind, comparison.working[kind])
+        before = _published(comparison, kind, published.get(kind, {})) or {}
+        after = _working(comparison, kind)
         if kind == UPDATES:
             _note_updates(comparison, before, after)
             if after is not None:
@@ -144,11 +203,36 @@ def compare(root: Path, rev: str, data_dir: Path | None = None) -> Comparison:
     return comparison
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes() if path.is_file() else b""
-    except OSError:
-        return b""  # check reports an unreadable file
+def _published(comparison: Comparison, kind: str, files: dict[str, bytes]) -> Snapshot | None:
+    """A kind's facts at the revision, noting the file each one was in."""
+    snapshots = {path: snapshot(kind, data) for path, data in files.items()}
+    found = kind_snapshot(kind, snapshots)
+    if found is not None:
+        for path in sorted(snapshots, key=read_order):
+            for key in snapshots[path] or {}:
+                comparison.published_in.setdefault(
+                    (kind, key), shown_path(comparison.data_dir / path, comparison.root))
+    return found
+
+
+def _working(comparison: Comparison, kind: str) -> Snapshot | None:
+    """A kind's facts in the working tree: {} when it has no file, None when a file
+    cannot be read or parsed (check reports it)."""
+    listed = kind_files(comparison.data_dir, kind, comparison.root)
+    comparison.working[kind] = []
+    if listed.form == "missing":
+        return {}
+    if listed.problems:
+        return None
+    snapshots: dict[str, Snapshot | None] = {}
+    for path in listed.paths:
+        try:
+            data = read_regular(path)
+        except NotReadable:
+            return None
+        comparison.working[kind].append(DataFile(shown_path(path, comparison.root), data))
+        snapshots[path.relative_to(comparison.data_dir).as_posix()] = snapshot(kind, data)
+    return kind_snapshot(kind, snapshots)
 
 
 def _note_updates(comparison: Comparison, before: Snapshot, after: Snapshot | None) -> None:
@@ -183,58 +267,58 @@ def gate_diagnostics(comparison: Comparison) -> list[Diagnostic]:
     """One error per changed field (or removed entity) that no new update entry touches,
     and one per published entry of the change log that was edited or removed."""
     found: list[Diagnostic] = _log_diagnostics(comparison)
-    loaded: dict[str, Any] = {}
     updates = comparison.shown(UPDATES)
     for change in uncovered(comparison):
-        shown = comparison.shown(change.kind)
         noun, ref = KINDS[change.kind].singular, ref_of(change)
         tail = f"with no entry in {updates} touching {short(ref)}"
         if change.action == "removed":
-            found.append(Diagnostic(shown, 1, 1, "error",
+            found.append(Diagnostic(_published_in(comparison, change), 1, 1, "error",
                                     f"{noun} '{short(change.key)}' was removed {tail}"))
             continue
-        if change.kind not in loaded:
-            loaded[change.kind] = load_yaml_bytes(comparison.working[change.kind], shown)
-        index = _index_of(change.kind, loaded[change.kind].value, change.key)
+        loaded, index = comparison.locate(change.kind, change.key)
         for field_change in change.fields:
             if field_change.substantive:
-                line, column = loaded[change.kind].position((index, field_change.name))
-                found.append(Diagnostic(shown, line, column, "error",
+                line, column = loaded.position((index, field_change.name))
+                found.append(Diagnostic(loaded.path, line, column, "error",
                                         f"{_what_changed(noun, change.key, field_change)} "
                                         f"{tail}"))
     return found
+
+
+def _published_in(comparison: Comparison, change: Change) -> str:
+    """The file a removed fact was in at the revision."""
+    return comparison.published_in.get((change.kind, change.key),
+                                       comparison.shown(change.kind))
 
 
 def _log_diagnostics(comparison: Comparison) -> list[Diagnostic]:
     """The public change log only grows: a published entry stays as readers saw it."""
     shown = comparison.shown(UPDATES)
     found = []
-    loaded = None
     for change in comparison.log_changes:
         if change.action == "removed":
-            found.append(Diagnostic(shown, 1, 1, "error",
+            found.append(Diagnostic(_published_in(comparison, change), 1, 1, "error",
                                     f"entry '{short(change.key)}' of {shown} was removed; "
                                     "published entries stay: add a correction instead"))
             continue
-        loaded = loaded or load_yaml_bytes(comparison.working[UPDATES], shown)
-        index = _index_of(UPDATES, loaded.value, change.key)
+        loaded, index = comparison.locate(UPDATES, change.key)
         for field_change in change.fields:
             if field_change.substantive:
                 line, column = loaded.position((index, field_change.name))
                 found.append(Diagnostic(
-                    shown, line, column, "error",
+                    loaded.path, line, column, "error",
                     f"{field_change.name} of published entry '{short(change.key)}' changed; "
                     "entries stay as readers saw them: add a new entry (a correction says "
                     "what was wrong)"))
     return found
 
 
-def _index_of(kind: str, entries: Any, key: str) -> int:
+def _index_of(kind: str, entries: Any, key: str) -> int | None:
     # The first entry with the key, as the snapshot keeps the first.
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict) and entity_key(kind, entry) == key:
             return index
-    return 0
+    return None
 
 
 def _what_changed(noun: str, key: str, change: FieldChange) -> str:
@@ -315,22 +399,31 @@ class DraftError(Exception):
 
 
 def append_draft(comparison: Comparison, entry: Draft) -> str:
-    """Append the entry to the updates file as text, keeping what the editor wrote, and
-    return the text added. The file is written only if the result still loads with the
-    entry in it."""
+    """Append the entry as text to the updates file (or the last file of the updates
+    folder), keeping what the editor wrote, and return the text added. The file is
+    written only if the result still loads with the entry in it."""
     shown = comparison.shown(UPDATES)
     if not comparison.updates_readable:
         raise DraftError(f"{shown} does not load; fix it first (python3 build.py check)")
-    current = comparison.working[UPDATES]
-    newline = b"\r\n" if b"\r\n" in current else b"\n"
-    added = entry.text.encode("utf-8").replace(b"\n", newline)
-    if current.strip():  # a blank line between entries, as in the other data files
-        ending = 2 if current.endswith(newline * 2) else 1 if current.endswith(b"\n") else 0
-        added = newline * (2 - ending) + added
+    path = comparison.draft_path()
+    target = shown_path(path, comparison.root)
+    current = next((file.data for file in comparison.working.get(UPDATES, [])
+                    if file.shown == target), None)
+    if current is None:  # a new file (an empty updates folder): the schema line first
+        depth = len(path.relative_to(comparison.data_dir).parts) - 1
+        current = b""
+        added = schema_comment(UPDATES, depth).encode("utf-8") + entry.text.encode("utf-8")
+    else:
+        newline = b"\r\n" if b"\r\n" in current else b"\n"
+        added = entry.text.encode("utf-8").replace(b"\n", newline)
+        if current.strip():  # a blank line between entries, as in the other data files
+            ending = (2 if current.endswith(newline * 2) else
+                      1 if current.endswith(b"\n") else 0)
+            added = newline * (2 - ending) + added
     result = snapshot(UPDATES, current + added)
     if result is None or entry.entry_id not in result:
-        raise DraftError(f"the entry cannot be appended to {shown} as it is written; "
+        raise DraftError(f"the entry cannot be appended to {target} as it is written; "
                          "add it by hand")
-    with (comparison.data_dir / f"{UPDATES}.yaml").open("ab") as handle:
+    with path.open("ab") as handle:
         handle.write(added)
     return entry.text

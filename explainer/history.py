@@ -1,6 +1,10 @@
 """Fact-level history from git: when each entity first appeared and every later change
 to its fields (before and after), read from the commits that touched the data folder.
 
+A kind's facts at a commit are those of all its files at that commit (its one file, or
+the files of its folder, explainer/data_files.py), so a fact moved from one file of a
+kind to another, or from the one file into a folder, has not changed.
+
 The git command line is used (no extra dependency; it is on every machine that has the
 repository). Each file version (git blob) is parsed once and cached under
 .cache/history/ by its blob id; the walk over a commit range is cached by the commit it
@@ -22,12 +26,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .data_files import kind_files, kind_of_path, read_order
+from .files import NotReadable, read_regular
 from .kinds import KINDS
 from .yaml_source import load_yaml_bytes
 
 # Fields that record editors' bookkeeping, not the fact itself.
 BOOKKEEPING = frozenset({"as_of", "review_by"})
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 Snapshot = dict[str, dict[str, Any]]  # entity key -> its fields as written
 
@@ -167,9 +173,28 @@ def snapshot(kind: str, data: bytes) -> Snapshot | None:
     return found
 
 
+def kind_snapshot(kind: str, files: dict[str, Snapshot | None]) -> Snapshot | None:
+    """A kind's facts from the snapshots of its files, keyed by their paths in the data
+    folder ('actors.yaml', 'actors/2025-08.yaml'): the files in reading order, the first
+    entry with a key winning, as loading reads them. None when one of them does not parse
+    or the kind is written both as one file and as a folder, which loading refuses."""
+    if f"{kind}.yaml" in files and len(files) > 1:
+        return None
+    parts = [files[path] for path in sorted(files, key=read_order)]
+    if any(part is None for part in parts):
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    found: Snapshot = {}
+    for part in parts:
+        for key, fields in (part or {}).items():
+            found.setdefault(key, fields)
+    return found
+
+
 def diff(kind: str, before: Snapshot, after: Snapshot, when: datetime,
          commit: str | None) -> list[Change]:
-    """The changes between two versions of one kind's file, in the newer file's order."""
+    """The changes between two versions of one kind's facts, in the newer one's order."""
     changes: list[Change] = []
     for key, fields in after.items():
         old = before.get(key)
@@ -218,34 +243,57 @@ def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 class _Commit:
     sha: str
     when: datetime
-    blobs: tuple[tuple[str, str | None], ...]  # (file stem, new blob id or None: deleted)
+    # (kind, path in the data folder, new blob id or None: deleted)
+    blobs: tuple[tuple[str, str, str | None], ...]
 
 
 _NULL_BLOB = "0" * 40
+_FILE_MODES = (b"100644", b"100755")  # not a symbolic link or a submodule
+
+
+def data_prefix(data_rel: str) -> str:
+    """The data folder's path in the repository, as the start of its files' paths."""
+    return "" if data_rel in ("", ".") else f"{data_rel}/"
 
 
 def _commits(root: Path, data_rel: str, kinds: Iterable[str]) -> list[_Commit]:
-    wanted = {f"{data_rel}/{kind}.yaml": kind for kind in kinds}
+    kinds = list(kinds)
+    prefix = data_prefix(data_rel)
+    # Each kind's one file and its folder, from the repository's top.
+    specs = [f":(top,literal){prefix}{kind}{end}" for kind in kinds for end in (".yaml", "")]
     out = run_git(root, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-renames",
-               "--no-abbrev", "--format=%x01%H %ct", "--",
-               *(f":(top){path}" for path in wanted))  # paths from the repository's top
+                  "--no-abbrev", "-z", "--format=%x01%H %ct", "--", *specs)
+    # -z: a header ('\x01<sha> <time>'), then for each file its ':<modes> <blobs> <status>'
+    # and its path as written, every field ending in a NUL; nothing in a path is quoted.
     commits: list[_Commit] = []
-    for chunk in out.decode("utf-8", "replace").split("\x01")[1:]:
-        lines = chunk.splitlines()
-        sha, timestamp = lines[0].split()
-        blobs = []
-        for line in lines[1:]:
-            if not line.startswith(":"):
+    header: tuple[str, datetime] | None = None
+    blobs: list[tuple[str, str, str | None]] = []
+    fields = out.split(b"\0")
+    at = 0
+    while at < len(fields):
+        token = fields[at].lstrip(b"\n")
+        at += 1
+        if token.startswith(b"\x01"):
+            if header is not None:
+                commits.append(_Commit(*header, tuple(blobs)))
+            sha, timestamp = token[1:].decode().split()
+            header, blobs = (sha, datetime.fromtimestamp(int(timestamp), UTC)), []
+        elif token.startswith(b":") and at < len(fields):
+            path = os.fsdecode(fields[at])
+            at += 1
+            found = kind_of_path(path[len(prefix):], kinds) if path.startswith(prefix) else None
+            if found is None:
                 continue
-            meta, _, path = line.partition("\t")
-            if path in wanted:
-                new_blob = meta.split()[3]
-                blobs.append((wanted[path], None if new_blob == _NULL_BLOB else new_blob))
-        commits.append(_Commit(sha, datetime.fromtimestamp(int(timestamp), UTC), tuple(blobs)))
+            meta = token.split()
+            new_blob = meta[3].decode()
+            gone = new_blob == _NULL_BLOB or meta[1] not in _FILE_MODES
+            blobs.append((found[0], path[len(prefix):], None if gone else new_blob))
+    if header is not None:
+        commits.append(_Commit(*header, tuple(blobs)))
     return commits
 
 
-def _read_blobs(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
+def read_blobs(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
     """Contents of many blobs from one `git cat-file --batch`."""
     if not blob_ids:
         return {}
@@ -307,7 +355,7 @@ class _Cache:
 
 def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
                  cache_dir: Path | None = None, now: datetime | None = None) -> History:
-    """The history of every kind's data file, committed changes first, then what the
+    """The history of every kind's facts, committed changes first, then what the
     working tree changes on top of the last commit (dated `now`)."""
     kinds = list(kinds)
     try:
@@ -344,7 +392,7 @@ def load_history(root: Path, data_dir: Path, kinds: Iterable[str],
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
     for kind in kinds:
         last = walked["heads"].get(kind) or {}
-        current = _working_snapshot(data_dir / f"{kind}.yaml", kind)
+        current = working_snapshot(data_dir, kind)
         if current is not None and current != last:
             changes.extend(diff(kind, last, current, moment, None))
     return History(changes=changes, available=True)
@@ -358,25 +406,33 @@ def _changes_of(walked: Any) -> list[Change]:
 
 def _walk(root: Path, data_rel: str, kinds: list[str], cache: _Cache) -> dict[str, Any]:
     commits = _commits(root, data_rel, kinds)
-    needed = list(dict.fromkeys(blob for c in commits for _, blob in c.blobs if blob))
-    parsed: dict[str, Snapshot | None] = {}
+    needed = list(dict.fromkeys((kind, blob) for c in commits for kind, _, blob in c.blobs
+                                if blob))
+    parsed: dict[tuple[str, str], Snapshot | None] = {}
     missing = []
-    blob: str | None  # None in a commit's blobs: the file was deleted
-    for blob in needed:
-        stored = cache.get(f"blob-{blob}")
+    for kind, blob in needed:
+        stored = cache.get(f"blob-{kind}-{blob}")
         if isinstance(stored, dict) and isinstance(stored.get("snapshot", 0), dict | None):
-            parsed[blob] = stored["snapshot"]
+            parsed[(kind, blob)] = stored["snapshot"]
         else:
-            missing.append(blob)
-    kind_of_blob = {blob: kind for c in commits for kind, blob in c.blobs if blob}
-    for blob, data in _read_blobs(root, missing).items():
-        parsed[blob] = snapshot(kind_of_blob[blob], data)
-        cache.put(f"blob-{blob}", {"snapshot": parsed[blob]})
+            missing.append((kind, blob))
+    contents = read_blobs(root, list(dict.fromkeys(blob for _, blob in missing)))
+    for kind, blob in missing:
+        parsed[(kind, blob)] = snapshot(kind, contents[blob])
+        cache.put(f"blob-{kind}-{blob}", {"snapshot": parsed[(kind, blob)]})
+    trees: dict[str, dict[str, str]] = {}  # kind -> path in the data folder -> blob id
     heads: dict[str, Snapshot] = {}
     changes: list[Change] = []
     for commit in commits:
-        for kind, blob in commit.blobs:
-            after = parsed.get(blob) if blob else {}
+        for kind, path, new_blob in commit.blobs:
+            files = trees.setdefault(kind, {})
+            if new_blob is None:
+                files.pop(path, None)
+            else:
+                files[path] = new_blob
+        for kind in dict.fromkeys(kind for kind, _, _ in commit.blobs):
+            after = kind_snapshot(kind, {path: parsed[(kind, blob_id)]
+                                         for path, blob_id in trees[kind].items()})
             if after is None:
                 continue  # an unparseable version: wait for the next good one
             changes.extend(diff(kind, heads.get(kind, {}), after, commit.when, commit.sha))
@@ -384,11 +440,22 @@ def _walk(root: Path, data_rel: str, kinds: list[str], cache: _Cache) -> dict[st
     return {"changes": [c.as_json() for c in changes], "heads": heads}
 
 
-def _working_snapshot(path: Path, kind: str) -> Snapshot | None:
-    try:
-        return snapshot(kind, path.read_bytes()) if path.is_file() else {}
-    except OSError:
+def working_snapshot(data_dir: Path, kind: str) -> Snapshot | None:
+    """A kind's facts in the working tree: {} when it has no file, None when one of its
+    files cannot be read or parsed (check reports why)."""
+    listed = kind_files(data_dir, kind)
+    if listed.form == "missing":
+        return {}
+    if listed.problems:
         return None
+    files: dict[str, Snapshot | None] = {}
+    for path in listed.paths:
+        try:
+            data = read_regular(path)
+        except NotReadable:
+            return None
+        files[path.relative_to(data_dir).as_posix()] = snapshot(kind, data)
+    return kind_snapshot(kind, files)
 
 
 def _change_from_json(item: dict[str, Any]) -> Change:

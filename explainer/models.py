@@ -321,9 +321,10 @@ class Entity(BaseModel):
         """The entity's id within its kind."""
         return str(getattr(self, "id"))  # noqa: B009 - a field, or a property (Position)
 
-    def duplicate_problem(self, kind: str, first_line: int) -> tuple[str, str]:
-        """The field to point at and the message when another entry has this one's key."""
-        return "id", (f"duplicate id '{self.key}' in {kind} (first at line {first_line}); "
+    def duplicate_problem(self, kind: str, first_at: str) -> tuple[str, str]:
+        """The field to point at and the message when another entry has this one's key;
+        `first_at` says where the first one is ('line 3', or 'data/actors/a.yaml:3')."""
+        return "id", (f"duplicate id '{self.key}' in {kind} (first at {first_at}); "
                       "ids must be unique")
 
     @classmethod
@@ -396,9 +397,9 @@ class Position(Entity):
         """A position has no id of its own: it is the actor's stance on the issue."""
         return f"{actor}--{issue}"
 
-    def duplicate_problem(self, kind: str, first_line: int) -> tuple[str, str]:
+    def duplicate_problem(self, kind: str, first_at: str) -> tuple[str, str]:
         return "issue", (f"second position of '{self.actor}' on '{self.issue}' (first at "
-                         f"line {first_line}); merge them into one")
+                         f"{first_at}); merge them into one")
 
     @classmethod
     def raw_key(cls, entry: dict[str, Any]) -> str | None:

@@ -36,6 +36,7 @@ WATCHED = ("content", "data", "overrides", "mkdocs.yml")
 class Outcome:
     kind: str  # "full", "partial" or "unchanged"
     pages: int  # pages written
+    why: str = ""  # for a full build after the first: why not a partial one
 
 
 class Preview:
@@ -59,15 +60,20 @@ class Preview:
         self.stamps = stamps
         if self.config is not None and not changed:
             return Outcome("unchanged", 0)
-        if self.config is not None and all(self.data_dir in p.parents for p in changed):
+        why = ""
+        if self.config is not None:
+            outside = sorted(p for p in changed if self.data_dir not in p.parents)
+            why = f"{_shown(outside[0], self.root)} changed" if outside else ""
+        if self.config is not None and not why:
             try:
                 outcome = self._partial(self.config)
             except ExplainerError:
                 raise  # bad data: reported, and the preview stays as it was
-            except Exception:  # noqa: BLE001 - anything else: a full build reports it
-                outcome = None
-            if outcome is not None:
+            except Exception as exc:  # noqa: BLE001 - anything else: a full build reports it
+                outcome, why = None, f"{type(exc).__name__}: {exc}"
+            if isinstance(outcome, Outcome):
                 return outcome
+            why = why or outcome or ""
         self.config = None  # until the full build succeeds
         gc.unfreeze()
         config = self._full_build()
@@ -82,16 +88,19 @@ class Preview:
         # that collections during a partial rebuild stay short.
         gc.collect()
         gc.freeze()
-        return Outcome("full", len(build.files.documentation_pages()))
+        return Outcome("full", len(build.files.documentation_pages()), why)
 
-    def _partial(self, config: MkDocsConfig) -> Outcome | None:
+    def _partial(self, config: MkDocsConfig) -> Outcome | str:
+        """The partial update, or why it cannot be one."""
         from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
         from mkdocs.structure.files import InclusionLevel
 
         build = _site_build(config)
         refreshed = build.refresh(config)
-        if refreshed is None or build.nav is None or build.env is None:
-            return None
+        if isinstance(refreshed, str):
+            return refreshed
+        if build.nav is None or build.env is None:
+            return "no earlier build to update"
         files = build.files
         pages = {file.page.url: file.page for file in files.documentation_pages()
                  if file.page is not None}
@@ -118,6 +127,13 @@ class Preview:
                     continue
                 found[path] = (status.st_mtime_ns, status.st_size)
         return found
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _site_build(config: MkDocsConfig) -> SiteBuild:

@@ -1,8 +1,8 @@
 """Which facts each page read while it was rendered, for the preview's partial rebuilds.
 
 While recording is on (the preview only: it costs a little on every attribute access),
-every attribute read of an entity inside `reading_into(found)` adds `(id(entity), name)`
-to `found`. A page that read nothing of what changed in a fact cannot have changed with
+every attribute read of an entity inside `reading_into(found)` adds the attribute's name
+to `found[id(entity)]`. A page that read nothing of what changed in a fact cannot have changed with
 it; `WHOLE` stands for reads that see every field at once (`__dict__`, as serialisers
 and comparisons read it).
 """
@@ -15,22 +15,28 @@ from typing import Any
 
 from .models import Entity
 
-Read = tuple[int, str]  # (id of the entity, attribute name)
+Reads = dict[int, set[str]]  # id of an entity -> the names of the attributes read
 WHOLE = "__dict__"
 
-_into: set[Read] | None = None
+_into: Reads | None = None
 
 
 def _recording_getattribute(self: Entity, name: str) -> Any:
     if _into is not None:
-        _into.add((id(self), name))
+        names = _into.get(id(self))
+        if names is None:
+            names = _into[id(self)] = set()
+        names.add(name)
     return object.__getattribute__(self, name)
 
 
-def touched(reads: set[Read], changes: dict[int, set[str]]) -> bool:
+def touched(reads: Reads, changes: dict[int, set[str]]) -> bool:
     """Whether `reads` saw anything of `changes` (entity id -> names of changed fields)."""
-    return any(name in changes[entity] or name == WHOLE
-               for entity, name in reads if entity in changes)
+    for entity, changed in changes.items():
+        names = reads.get(entity)
+        if names is not None and (WHOLE in names or not names.isdisjoint(changed)):
+            return True
+    return False
 
 
 def start_recording() -> None:
@@ -49,7 +55,7 @@ def recording() -> bool:
 
 
 @contextmanager
-def reading_into(found: set[Read]) -> Iterator[None]:
+def reading_into(found: Reads) -> Iterator[None]:
     global _into
     outer, _into = _into, found
     try:
@@ -58,7 +64,7 @@ def reading_into(found: set[Read]) -> Iterator[None]:
         _into = outer
 
 
-def begin(found: set[Read]) -> None:
+def begin(found: Reads) -> None:
     """Start a recording that a later `end()` stops: for MkDocs events that open and
     close a page's phase in separate calls."""
     global _into

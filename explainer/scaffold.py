@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import yaml
 
+from .data_files import schema_comment
 from .diagnostics import short
 from .kinds import KINDS
 from .markup import markdown_text
@@ -538,6 +539,5 @@ _DATA: dict[str, str] = {
 
 def data_texts(today: date) -> dict[str, str]:
     """File stem -> the text of data/<kind>.yaml, with the schema line editors read."""
-    header = "# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
-    return {kind: header.format(kind=kind) + _DATA.get(kind, "[]\n").format(today=today.isoformat())
+    return {kind: schema_comment(kind) + _DATA.get(kind, "[]\n").format(today=today.isoformat())
             for kind in KINDS}

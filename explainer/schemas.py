@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from .data_files import SCHEMA_DIR
 from .gate import data_dir_of
 from .kinds import KINDS
 from .store import load_dataset
 
-SCHEMA_DIR = "schemas"
 # The project this package belongs to: the bundled explainer beside it.
 BUNDLED_ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,15 +84,15 @@ _SNIPPETS: dict[str, list[dict[str, Any]]] = {
 
 
 def schema_for(kind: str, known: KnownIds | None = None) -> dict:
-    """The schema of data/<kind>.yaml; with `known`, its ids offered in the fields that
-    refer to other entries."""
+    """The schema of data/<kind>.yaml (or of each file in data/<kind>/); with `known`,
+    its ids offered in the fields that refer to other entries."""
     # The model is chosen at run time, so mypy cannot read `list[...]` as a type.
     schema = TypeAdapter(list[KINDS[kind].model]).json_schema()  # type: ignore[misc, arg-type]
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{kind}.schema.json",
         "title": f"explainer {kind}",
-        "description": f"data/{kind}.yaml: a list of {kind}",
+        "description": f"data/{kind}.yaml, or each file of data/{kind}/: a list of {kind}",
         "defaultSnippets": copy.deepcopy(_SNIPPETS.get(kind, [])),
         **schema,
     }

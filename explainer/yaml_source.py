@@ -94,27 +94,28 @@ def load_yaml_bytes(data: bytes, path: str) -> LoadedYaml:
     """A file's values and positions, with its parse problems as diagnostics. Parses are
     remembered by content within the process: the preview re-reads every file on each
     save, and only the changed one is parsed again."""
-    key = (path, hashlib.blake2b(data, digest_size=16).digest())
-    parsed = _PARSED.get(key)
-    if parsed is None:
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    known = _PARSED.get(path)
+    if known is not None and known[0] == digest:
+        parsed = known[1]
+    else:
         parsed = _parse(data, path)
-        _PARSED[key] = parsed
-        while len(_PARSED) > _PARSED_KEPT:
-            del _PARSED[next(iter(_PARSED))]
+        _PARSED[path] = (digest, parsed)
     # A copy: loading adds its own diagnostics to the result.
     return LoadedYaml(parsed.path, parsed.value, parsed.positions, parsed.key_positions,
                       list(parsed.diagnostics))
 
 
-_PARSED: dict[tuple[str, bytes], LoadedYaml] = {}
-_PARSED_KEPT = 64  # a few versions of each data file
+# File as shown -> (digest of its bytes, its parse): the latest version of each file.
+_PARSED: dict[str, tuple[bytes, LoadedYaml]] = {}
 
 
 def _parse(data: bytes, path: str) -> LoadedYaml:
     loaded = LoadedYaml(path)
     if len(data) > MAX_BYTES:
-        loaded.error((), f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit; "
-                         "split it or remove unused entries")
+        loaded.error((), f"file is {len(data):,} bytes, over the {MAX_BYTES / 1024 ** 2:g} MiB "
+                         "limit for one file; split the kind into a folder data/<kind>/ of "
+                         "several files, or remove unused entries")
         return loaded
     if b"\x00" in data:
         line, column = byte_line_col(data, data.index(b"\x00"))

@@ -200,7 +200,8 @@ def test_non_http_url(minimal: Path, url: str) -> None:
 def test_oversize_file(minimal: Path) -> None:
     write(minimal, "issues.yaml", "# padding\n" * 120_000)
     assert only(minimal) == ("data/issues.yaml:1:1: error: file is 1,200,000 bytes, over the "
-                             "1,048,576-byte limit; split it or remove unused entries")
+                             "1 MiB limit for one file; split the issues into a folder "
+                             "data/issues/ of several files, or remove unused entries")
 
 
 def test_binary_file(minimal: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from explainer.data_files import kind_files, schema_comment
 from explainer.kinds import KINDS
 from explainer.schemas import schema_texts
 
@@ -27,8 +28,12 @@ def test_committed_schemas_match_the_models() -> None:
 
 def test_every_data_file_names_its_schema_for_editors() -> None:
     for kind in KINDS:
-        first = (REPO / "data" / f"{kind}.yaml").read_text(encoding="utf-8").splitlines()[0]
-        assert first == f"# yaml-language-server: $schema=../schemas/{kind}.schema.json"
+        paths = kind_files(REPO / "data", kind).paths  # one file, or a folder's files
+        assert paths, kind
+        for path in paths:
+            depth = len(path.relative_to(REPO / "data").parts) - 1
+            first = path.read_text(encoding="utf-8").splitlines()[0] + "\n"
+            assert first == schema_comment(kind, depth), path
 
 
 def test_code_is_ruff_clean() -> None:

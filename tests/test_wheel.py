@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from explainer.plugin.theme import stylesheet
 from tests.sitehtml import parse_page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def test_the_wheel_carries_templates_theme_and_assets(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("explainer/templates/actor.html", "explainer/templates/macros.html",
                    "explainer/theme/main.html", "explainer/theme/partials/search.html",
-                   "explainer/assets/explainer.css", "explainer/assets/new-since-visit.js",
+                   "explainer/assets/css/10-explainer.css", "explainer/assets/new-since-visit.js",
                    "explainer/py.typed"):
         assert needed in names, needed
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
@@ -94,8 +95,7 @@ def test_an_installed_wheel_builds_a_site_of_its_own(fresh_python: Path,
     home = (built / "index.html").read_text("utf-8")
     assert 'name="explainer:site-root"' in home
     assert "assets/explainer.css" in home
-    assert (built / "assets" / "explainer.css").read_bytes() == \
-        (REPO / "explainer" / "assets" / "explainer.css").read_bytes()
+    assert (built / "assets" / "explainer.css").read_bytes() == stylesheet()
     assert (built / "data" / "all.json").is_file()
 
 

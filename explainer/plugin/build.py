@@ -78,28 +78,31 @@ class Refreshed:
     files: dict[str, bytes]  # site path -> content of every other generated file
 
 
-def merge_facts(before: Dataset, after: Dataset) -> tuple[Dataset, dict[int, set[str]]] | None:
+def merge_facts(before: Dataset,
+                after: Dataset) -> tuple[Dataset, dict[int, set[str]]] | str:
     """`after`, keeping the very objects of `before` for the facts it leaves as they
     were (pages' reads name facts by object), and the fields it changes, by the id of
-    the fact of `before`. None when the change is one partial rebuilds cannot follow: facts added,
-    removed or reordered, a reference changed (pages group facts by them), the change
-    log or a date that many pages share edited."""
+    the fact of `before`. When the change is one partial rebuilds cannot follow (facts
+    added, removed or reordered; a reference changed: pages group facts by them; the
+    change log or a date that many pages share edited), why, in a few words."""
     changed: dict[int, set[str]] = {}
     tables: dict[str, dict[str, Entity]] = {}
     for kind in KINDS.values():
         old, new = before.table(kind.name), after.table(kind.name)
         if list(old) != list(new):
-            return None
+            return f"{kind.name} added, removed or reordered"
         shared = {*kind.reference_fields(), *_SHARED_FIELDS}
         tables[kind.name] = merged = {}
         for key, fact in old.items():
-            if fact == new[key]:
+            if fact is new[key] or fact == new[key]:  # unchanged files give the same object
                 merged[key] = fact
                 continue
-            if kind.name == "updates" or any(
-                    getattr(fact, name, None) != getattr(new[key], name, None)
-                    for name in shared):
-                return None
+            if kind.name == "updates":
+                return "the change log edited"
+            moved = [name for name in shared
+                     if getattr(fact, name, None) != getattr(new[key], name, None)]
+            if moved:
+                return f"{kind.singular} '{key}': {moved[0]} changed"
             changed[id(fact)] = {name for name in type(fact).model_fields
                                  if getattr(fact, name) != getattr(new[key], name)}
             merged[key] = new[key]
@@ -124,7 +127,7 @@ class SiteBuild:
         self.sections: dict[str, Section] = {}
         self.page_facts: dict[str, publish.PageFacts] = {}
         self.templates: Templates | None = None
-        self.reads: dict[str, set[reads.Read]] | None = None  # page URL -> what it read
+        self.reads: dict[str, reads.Reads] | None = None  # page URL -> what it read
         self.files = Files([])
         self.published: dict[str, bytes] = {}  # the open data files
         self.extra: dict[str, bytes] = {}  # every generated file that is not a page
@@ -231,11 +234,11 @@ class SiteBuild:
 
     # -- the preview: new facts without a full build --------------------------------------
 
-    def refresh(self, config: MkDocsConfig) -> Refreshed | None:
+    def refresh(self, config: MkDocsConfig) -> Refreshed | str:
         """Reload the data after an edit: the pages whose facts changed, re-rendered as
-        Markdown, and the other files' new contents. None when the edit changes which
-        pages exist, what links where, or the dates and review boxes many pages share:
-        then only a full build is right."""
+        Markdown, and the other files' new contents. When the edit changes which pages
+        exist, what links where, or the dates and review boxes many pages share, only a
+        full build is right: then why, in a few words."""
         assert self.templates is not None and self.reads is not None
         history = self.dates.history
         dataset, diagnostics = load_dataset(self.root / self.settings.data_dir, self.root,
@@ -243,8 +246,8 @@ class SiteBuild:
         if any_errors(diagnostics):
             raise BuildStopped([d for d in diagnostics if d.severity == "error"])
         merged = merge_facts(self.dataset, dataset)
-        if merged is None:
-            return None
+        if isinstance(merged, str):
+            return merged
         self._report_warnings(diagnostics)
         dataset, changed = merged
         before = self.dataset
@@ -331,7 +334,7 @@ class SiteBuild:
     def start_reading(self, page: Page) -> None:
         """Record what the page reads while MkDocs renders it (the preview only)."""
         if self.reads is not None:
-            reads.begin(self.reads.setdefault(page.url, set()))
+            reads.begin(self.reads.setdefault(page.url, {}))
 
     def page_markdown(self, markdown: str, page: Page) -> str:
         """A section with its references expanded and its dateline added."""

@@ -3,7 +3,8 @@
 The package's `theme/` sits between the site's `custom_dir` and Material, so a site
 overrides any of its templates (`main.html`, `404.html`, `partials/`) with a file of the
 same name in its own `custom_dir`. The assets are published at `assets/`, unless the
-site has a file of that name, which then wins.
+site has a file of that name, which then wins; the stylesheet is made of the parts in
+`assets/css/`.
 """
 
 from __future__ import annotations
@@ -42,8 +43,18 @@ def link_assets(config: MkDocsConfig) -> None:
         config.extra_javascript.append(ExtraScriptValue(SCRIPT))
 
 
+def stylesheet() -> bytes:
+    """The stylesheet: the parts in assets/css/, in name order, as one file (one request).
+    Each part is a concern of its own: layout, print, colour schemes..."""
+    parts = sorted((ASSETS_DIR / "css").glob("*.css"))
+    return b"\n".join(part.read_bytes().rstrip(b"\n") for part in parts) + b"\n"
+
+
 def add_assets(files: Files, config: MkDocsConfig) -> None:
-    for path in (STYLESHEET, SCRIPT):
+    for path, content in ((STYLESHEET, stylesheet), (SCRIPT, _script)):
         if files.get_file_from_path(path) is None:
-            content = (ASSETS_DIR / Path(path).name).read_bytes()
-            files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=content()))
+
+
+def _script() -> bytes:
+    return (ASSETS_DIR / Path(SCRIPT).name).read_bytes()

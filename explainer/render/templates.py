@@ -20,7 +20,7 @@ from ..dates import FactDates
 from ..kinds import BY_SINGULAR, KINDS
 from ..markup import render_markdown
 from ..models import QUESTION_STATUSES, STANCES, Entity
-from ..reads import Read, reading_into, recording
+from ..reads import Reads, reading_into, recording
 from ..store import Dataset, due_for_review, sources_of
 from ..urls import anchor, entity_url, fact_url, relative
 from .formatting import dateline, format_utc, format_when, long_date
@@ -57,7 +57,7 @@ class Templates:
         self.dataset = dataset
         self.dates = dates or FactDates()
         # Page URL -> ids of the facts it read, when reads are recorded (the preview).
-        self.reads: dict[str, set[Read]] | None = {} if recording() else None
+        self.reads: dict[str, Reads] | None = {} if recording() else None
         self.env = jinja2.Environment(
             bytecode_cache=template_cache(cache_dir),
             loader=jinja2.FileSystemLoader([str(f) for f in template_folders(site_templates)]),
@@ -117,7 +117,8 @@ class Templates:
         """`make()`, recording which facts it reads as the page at `url`'s (preview)."""
         if self.reads is None:
             return make()
-        found = self.reads[url] = set()
+        found: Reads = {}
+        self.reads[url] = found
         with reading_into(found):
             return make()
 

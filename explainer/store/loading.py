@@ -1,4 +1,4 @@
-"""Read each kind's data file, validate every entry, and put what is valid in a Dataset.
+"""Read each kind's data files, validate every entry, and put what is valid in a Dataset.
 
 All problems are collected in one pass and returned as diagnostics; nothing here prints
 or exits, so the command line, the MkDocs plugin and the tests share one code path.
@@ -6,7 +6,6 @@ or exits, so the command line, the MkDocs plugin and the tests share one code pa
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -14,6 +13,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from ..data_files import kind_files, shown_path
 from ..diagnostics import Diagnostic, Severity, did_you_mean
 from ..files import NotReadable, read_regular
 from ..kinds import KINDS, Kind
@@ -42,32 +42,26 @@ class Entry:
 
 def load_dataset(data_dir: Path, root: Path | None = None,
                  retired: Retired | None = None) -> tuple[Dataset, list[Diagnostic]]:
-    """Load each kind's data file. Returns what validated plus every diagnostic, sorted.
+    """Load each kind's data files. Returns what validated plus every diagnostic, sorted.
 
-    `retired` names the (kind, id) of facts that were published and later removed, so
-    the change log may still touch them; it is asked only if some touch is unknown."""
+    A kind is one file or a folder of files (explainer/data_files.py); its entries are
+    its files' entries, in reading order. `retired` names the (kind, id) of facts that
+    were published and later removed, so the change log may still touch them; it is
+    asked only if some touch is unknown."""
     root = root or data_dir.parent
     dataset = Dataset()
     entries: list[Entry] = []
     files: list[LoadedYaml] = []
     diagnostics: list[Diagnostic] = []
     for kind in KINDS.values():
-        path = data_dir / f"{kind.name}.yaml"
-        shown = _display_path(path, root)
-        if not path.exists():
-            diagnostics.append(Diagnostic(
-                shown, 1, 1, "error", f"missing data file; create it with a list of {kind.name}"))
+        listed = kind_files(data_dir, kind.name, root)
+        if listed.problems:
+            diagnostics.extend(listed.problems)
             dataset.broken[kind.name] = None
-            continue
-        try:
-            data = read_regular(path)
-        except NotReadable as exc:
-            diagnostics.append(Diagnostic(shown, 1, 1, "error", f"{shown} {exc}"))
-            dataset.broken[kind.name] = None
-            continue
-        loaded = load_yaml_bytes(data, shown)
-        files.append(loaded)
-        entries.extend(_validate_file(kind, loaded, dataset.broken))
+        for path in listed.paths:
+            loaded = read_data_file(path, shown_path(path, root))
+            files.append(loaded)
+            entries.extend(_validate_file(kind, loaded, dataset.broken))
     _index(dataset, entries)
     check_rules(dataset, entries, retired or (lambda: frozenset()))
     for loaded in files:
@@ -75,17 +69,62 @@ def load_dataset(data_dir: Path, root: Path | None = None,
     return dataset, sorted(set(diagnostics))
 
 
-def _display_path(path: Path, root: Path) -> str:
+def read_data_file(path: Path, shown: str) -> LoadedYaml:
+    """One data file, read and parsed; `shown` names it in messages. A file that cannot
+    be read has no value and one diagnostic saying why. Validation adds its own
+    diagnostics to the result."""
     try:
-        return Path(os.path.relpath(path, root)).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
+        data = read_regular(path)
+    except NotReadable as exc:
+        loaded = LoadedYaml(shown)
+        loaded.diagnostics.append(Diagnostic(shown, 1, 1, "error", f"{shown} {exc}"))
+        return loaded
+    return load_yaml_bytes(data, shown)
+
+
+@dataclass(frozen=True)
+class _Validated:
+    """What validating one parse of a file gave: kept, so that an unchanged file (its
+    parse comes from the parse cache, the same values) is not validated again."""
+
+    value: object  # the parsed values, compared by identity
+    entities: list[tuple[int, Entity]]
+    diagnostics: list[Diagnostic]
+    broken_ids: frozenset[str]  # ids of entries that failed validation
+    all_broken: bool  # the whole file failed
+
+
+_VALIDATED: dict[str, _Validated] = {}
 
 
 def _validate_file(kind: Kind, loaded: LoadedYaml,
                    broken: dict[str, set[str] | None]) -> list[Entry]:
     """Valid entries of one file. Records in `broken` the ids of invalid ones (None: the
     whole file), so references to them are not reported a second time as unknown."""
+    known = _VALIDATED.get(loaded.path)
+    if known is None or known.value is not loaded.value or loaded.value is None:
+        before = len(loaded.diagnostics)
+        own: dict[str, set[str] | None] = {}
+        entries = _validate_entries(kind, loaded, own)
+        ids = own.get(kind.name, set())
+        known = _Validated(loaded.value, [(e.index, e.entity) for e in entries],
+                           loaded.diagnostics[before:], frozenset(ids or ()),
+                           kind.name in own and ids is None)
+        _VALIDATED[loaded.path] = known
+    else:
+        loaded.diagnostics.extend(known.diagnostics)
+        entries = [Entry(kind, index, entity, loaded) for index, entity in known.entities]
+    if known.all_broken:
+        broken[kind.name] = None
+    elif known.broken_ids:
+        ids = broken.setdefault(kind.name, set())
+        if ids is not None:
+            ids.update(known.broken_ids)
+    return entries
+
+
+def _validate_entries(kind: Kind, loaded: LoadedYaml,
+                      broken: dict[str, set[str] | None]) -> list[Entry]:
     if loaded.value is None and not loaded.diagnostics:
         return []  # an empty file is an empty list
     if loaded.diagnostics and loaded.value is None:
@@ -155,8 +194,11 @@ def _index(dataset: Dataset, entries: list[Entry]) -> None:
         entity_id = entry.entity.key
         key = (entry.kind.name, entity_id)
         if key in first_seen:
-            field_name, message = entry.entity.duplicate_problem(
-                entry.kind.name, first_seen[key].line())
+            first = first_seen[key]
+            # In the same file the line is enough; in another, the file and line.
+            first_at = (f"line {first.line()}" if first.loaded.path == entry.loaded.path
+                        else f"{first.loaded.path}:{first.line()}")
+            field_name, message = entry.entity.duplicate_problem(entry.kind.name, first_at)
             entry.error((field_name,), message)
             continue
         first_seen[key] = entry

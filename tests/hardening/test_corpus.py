@@ -165,7 +165,8 @@ def duplicate_extra(root: Path) -> str:
 YAML11_BOOL = "unquoted '{0}' is read as a boolean by YAML 1.1 tools; write \"{0}\" in quotes " \
               "for text, or true/false"
 YAML11_NUMBER = "unquoted '{0}' is read as a number by YAML 1.1 tools; write \"{0}\" in quotes"
-SIZE = "file is {0:,} bytes, over the 1,048,576-byte limit; split it or remove unused entries"
+SIZE = ("file is {0:,} bytes, over the 1 MiB limit for one file; split the updates into a "
+        "folder data/updates/ of several files, or remove unused entries")
 UPDATE_KINDS = "addition, update, correction"
 
 
