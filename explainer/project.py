@@ -17,6 +17,7 @@ from .feed import FEED_PATH
 from .files import NotReadable, read_regular
 from .history import load_history, retired
 from .kinds import KINDS, Kind
+from .parse_cache import ParseCache
 from .references import check_reference, find_references
 from .site_config import CONFIG_FILE, BuildInputs
 from .store import Dataset, Retired, load_dataset, sources_of
@@ -191,7 +192,9 @@ def check_project(root: Path) -> Report:
         return Report(Dataset(), sorted(set(diagnostics)))
     diagnostics += site_url_problems(inputs.site_url, root)
     diagnostics += template_problems(inputs.templates_dir, root)
-    dataset, data_problems = load_dataset(inputs.data_dir, root, _retired_facts(root, inputs))
+    parses = ParseCache(inputs.cache_dir, writable=False) if inputs.cache_dir else None
+    dataset, data_problems = load_dataset(inputs.data_dir, root, _retired_facts(root, inputs),
+                                          parses)
     diagnostics += data_problems
     diagnostics += _static_problems(inputs, dataset, root)
     diagnostics += _nav_problems(inputs, dataset, root)

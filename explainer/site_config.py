@@ -35,6 +35,7 @@ class BuildInputs:
     data_dir: Path
     templates_dir: Path
     site_url: str | None
+    cache_dir: Path | None = None  # the explainer's cache, which `check` only reads
     sections: list[SectionFile] = field(default_factory=list)
     # Site-relative output path of every other file copied from docs_dir.
     static_files: list[str] = field(default_factory=list)
@@ -220,7 +221,7 @@ def load_inputs(root: Path) -> tuple[BuildInputs | None, list[Diagnostic]]:
         config_file=root / CONFIG_FILE, docs_dir=Path(config.docs_dir),
         data_dir=root / plugin.config.data_dir,
         templates_dir=site_templates_dir(root, plugin.config, config),
-        site_url=config.site_url)
+        site_url=config.site_url, cache_dir=root / plugin.config.cache_dir)
     problems = (tree_problems(inputs.docs_dir, root)
                 + tree_problems(inputs.templates_dir, root))
     if problems:  # walking a loop or reading a pipe would hang or break what follows

@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import yaml
 
@@ -90,16 +90,27 @@ class _Stop(Exception):
     """Aborts building a file after an error that leaves no sensible value."""
 
 
-def load_yaml_bytes(data: bytes, path: str) -> LoadedYaml:
+class ParseStore(Protocol):
+    """Where parses are kept between runs (explainer.parse_cache)."""
+
+    def get(self, shown: str, digest: bytes) -> LoadedYaml | None: ...
+
+    def put(self, shown: str, digest: bytes, loaded: LoadedYaml) -> None: ...
+
+
+def load_yaml_bytes(data: bytes, path: str, store: ParseStore | None = None) -> LoadedYaml:
     """A file's values and positions, with its parse problems as diagnostics. Parses are
-    remembered by content within the process: the preview re-reads every file on each
-    save, and only the changed one is parsed again."""
+    remembered by content within the process (the preview re-reads every file on each
+    save, and only the changed one is parsed again) and, with `store`, between runs."""
     digest = hashlib.blake2b(data, digest_size=16).digest()
     known = _PARSED.get(path)
     if known is not None and known[0] == digest:
         parsed = known[1]
     else:
-        parsed = _parse(data, path)
+        stored = store.get(path, digest) if store is not None else None
+        parsed = stored if stored is not None else _parse(data, path)
+        if store is not None and stored is None:
+            store.put(path, digest, parsed)
         _PARSED[path] = (digest, parsed)
     # A copy: loading adds its own diagnostics to the result.
     return LoadedYaml(parsed.path, parsed.value, parsed.positions, parsed.key_positions,

@@ -31,6 +31,7 @@ from ..files import tree_problems
 from ..history import History, load_history, retired
 from ..kinds import KINDS
 from ..models import Entity
+from ..parse_cache import ParseCache
 from ..project import (
     collision_problem,
     generated_file_collision,
@@ -142,8 +143,9 @@ class SiteBuild:
         if problems:
             raise BuildStopped(problems)
         history = self._history()
-        self.dataset, diagnostics = load_dataset(self.root / settings.data_dir, self.root,
-                                                 lambda: retired(history))
+        self.dataset, diagnostics = load_dataset(
+            self.root / settings.data_dir, self.root, lambda: retired(history),
+            ParseCache(self.cache_dir, writable=True))
         if any_errors(diagnostics):
             raise BuildStopped([d for d in diagnostics if d.severity == "error"])
         self._report_warnings(diagnostics)

@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, Severity, did_you_mean
 from ..files import NotReadable, read_regular
 from ..kinds import KINDS, Kind
 from ..models import Entity, describe
-from ..yaml_source import LoadedYaml, load_yaml_bytes
+from ..yaml_source import LoadedYaml, ParseStore, load_yaml_bytes
 from .dataset import Dataset
 from .rules import Retired, check_rules
 
@@ -40,14 +40,14 @@ class Entry:
         return self.loaded.position((self.index,))[0]
 
 
-def load_dataset(data_dir: Path, root: Path | None = None,
-                 retired: Retired | None = None) -> tuple[Dataset, list[Diagnostic]]:
+def load_dataset(data_dir: Path, root: Path | None = None, retired: Retired | None = None,
+                 parses: ParseStore | None = None) -> tuple[Dataset, list[Diagnostic]]:
     """Load each kind's data files. Returns what validated plus every diagnostic, sorted.
 
     A kind is one file or a folder of files (explainer/data_files.py); its entries are
     its files' entries, in reading order. `retired` names the (kind, id) of facts that
     were published and later removed, so the change log may still touch them; it is
-    asked only if some touch is unknown."""
+    asked only if some touch is unknown. `parses` keeps files' parses between runs."""
     root = root or data_dir.parent
     dataset = Dataset()
     entries: list[Entry] = []
@@ -59,7 +59,7 @@ def load_dataset(data_dir: Path, root: Path | None = None,
             diagnostics.extend(listed.problems)
             dataset.broken[kind.name] = None
         for path in listed.paths:
-            loaded = read_data_file(path, shown_path(path, root))
+            loaded = read_data_file(path, shown_path(path, root), parses)
             files.append(loaded)
             entries.extend(_validate_file(kind, loaded, dataset.broken))
     _index(dataset, entries)
@@ -69,7 +69,7 @@ def load_dataset(data_dir: Path, root: Path | None = None,
     return dataset, sorted(set(diagnostics))
 
 
-def read_data_file(path: Path, shown: str) -> LoadedYaml:
+def read_data_file(path: Path, shown: str, parses: ParseStore | None = None) -> LoadedYaml:
     """One data file, read and parsed; `shown` names it in messages. A file that cannot
     be read has no value and one diagnostic saying why. Validation adds its own
     diagnostics to the result."""
@@ -79,7 +79,7 @@ def read_data_file(path: Path, shown: str) -> LoadedYaml:
         loaded = LoadedYaml(shown)
         loaded.diagnostics.append(Diagnostic(shown, 1, 1, "error", f"{shown} {exc}"))
         return loaded
-    return load_yaml_bytes(data, shown)
+    return load_yaml_bytes(data, shown, parses)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,76 @@
+"""Parses of data files kept between runs in the project's cache (`.cache/yaml/`).
+
+Parsing YAML with the position of every value is most of the time `check` spends on a
+large data set. A build keeps each file's parse here, as JSON (never pickle: nothing in
+the cache can run code), keyed by the file's bytes; `check` only reads it, so it still
+writes nothing. A file whose parse cannot be stored as JSON is simply not kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .yaml_source import LoadedYaml, Path_
+
+VERSION = "1"
+
+
+class ParseCache:
+    def __init__(self, cache_dir: Path, *, writable: bool):
+        self.folder = cache_dir / "yaml"
+        self.writable = writable
+
+    def _file(self, shown: str) -> Path:
+        return self.folder / (hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+                              + ".json")
+
+    def get(self, shown: str, digest: bytes) -> LoadedYaml | None:
+        try:
+            stored = json.loads(self._file(shown).read_bytes())
+            if stored["version"] != VERSION or stored["digest"] != digest.hex() \
+                    or stored["path"] != shown:
+                return None
+            return LoadedYaml(
+                shown, stored["value"], _positions(stored["positions"]),
+                _positions(stored["key_positions"]),
+                [Diagnostic(*d) for d in stored["diagnostics"]])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, shown: str, digest: bytes, loaded: LoadedYaml) -> None:
+        if not self.writable:
+            return
+        try:
+            text = json.dumps({
+                "version": VERSION, "digest": digest.hex(), "path": shown,
+                "value": loaded.value,
+                "positions": [[*key, *where] for key, where in loaded.positions.items()],
+                "key_positions": [[*key, *where]
+                                  for key, where in loaded.key_positions.items()],
+                "diagnostics": [[d.path, d.line, d.column, d.severity, d.message]
+                                for d in loaded.diagnostics]}, ensure_ascii=False)
+        except (TypeError, ValueError):  # keys that are not text, say: not kept
+            return
+        if json.loads(text)["value"] != loaded.value:
+            return  # JSON would not give the same values back (a tuple, a float key...)
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(temporary, self._file(shown))
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+
+
+def _positions(rows: list[list[Any]]) -> dict[Path_, tuple[int, int]]:
+    return {tuple(row[:-2]): (row[-2], row[-1]) for row in rows}
