@@ -105,9 +105,12 @@ def _link_into(folder: Path, target: Path) -> Path | None:
 def _entries(folder: Path) -> set[str]:
     """Every file, folder and link under `folder`, relative, without following links."""
     found: set[str] = set()
-    for parent, dirs, files in os.walk(folder):
-        relative = Path(parent).relative_to(folder)
-        found.update((relative / name).as_posix() for name in (*dirs, *files))
+    top = os.fspath(folder)
+    for parent, dirs, files in os.walk(top):
+        # Plain strings: a site has thousands of folders, and Path objects cost.
+        prefix = parent[len(top):].lstrip(os.sep).replace(os.sep, "/")
+        prefix = f"{prefix}/" if prefix else ""
+        found.update(prefix + name for name in (*dirs, *files))
     return found
 
 
