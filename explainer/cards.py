@@ -1,13 +1,18 @@
 """Social cards: a 1200x630 PNG per page with its title and the site name, made offline.
 
-Pillow's bundled font is used, so nothing is downloaded; the same text always gives the
-same bytes, and cards are cached by their text so a rebuild only draws what changed.
+The text is drawn in DejaVu Sans (the title in its bold), shipped inside the package in
+assets/fonts/ (licence in LICENSE-DejaVu.txt there; scripts/subset_fonts.py makes the
+files): it covers Latin with its accents, Greek, Cyrillic, dashes and typographic quotes,
+which Pillow's own font does not. Nothing is downloaded; the same text always gives the
+same bytes, and cards are cached by their text and the fonts' bytes, so a rebuild only
+draws what changed and a new font redraws every card.
 Any text can be drawn: what does not fit is cut, with an ellipsis, before Pillow sees it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -27,6 +32,28 @@ TITLE_LINES = 4
 MAX_DRAWN = 400
 ELLIPSIS = "…"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the last chunk of every complete PNG
+
+FONTS_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
+REGULAR = FONTS_DIR / "DejaVuSans.ttf"
+BOLD = FONTS_DIR / "DejaVuSans-Bold.ttf"
+TITLE_SIZE, SMALL_SIZE = 68, 34
+
+
+@functools.cache
+def card_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    """A bundled font at a size. Pillow's basic layout (no kerning or shaping library)
+    draws the same pixels wherever the cards are made."""
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@functools.cache
+def fonts_digest() -> str:
+    """A hash of the fonts the cards are drawn with: part of the cache key, so cards
+    drawn with other fonts are never served from the cache."""
+    digest = hashlib.sha256()
+    for path in (REGULAR, BOLD):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _fits(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, width: int) -> bool:
@@ -94,8 +121,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, w
 def draw_card(title: str, site_name: str, kicker: str = "") -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    title_font = ImageFont.load_default(size=68)
-    small_font = ImageFont.load_default(size=34)
+    title_font = card_font(BOLD, TITLE_SIZE)
+    small_font = card_font(REGULAR, SMALL_SIZE)
     width = WIDTH - 2 * MARGIN
     y = MARGIN
     if kicker:
@@ -122,7 +149,7 @@ def _line(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, w
 
 def card_bytes(title: str, site_name: str, kicker: str, cache_dir: Path | None) -> bytes:
     """The card for this text, from the cache when it was drawn before."""
-    text = f"{WIDTH}x{HEIGHT}\0{title}\0{site_name}\0{kicker}"
+    text = f"{WIDTH}x{HEIGHT}\0{fonts_digest()}\0{title}\0{site_name}\0{kicker}"
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # any str hashes
     cached = cache_dir / f"{key}.png" if cache_dir else None
     if cached is not None:

@@ -90,7 +90,7 @@ def test_an_installed_wheel_builds_a_site_of_its_own(fresh_python: Path,
     assert "Traceback" not in run.stderr
     built = site / "site"
     actors = parse_page(built, built / "actors" / "index.html")
-    assert "Who's who" in actors.text and "Vladimir Putin" in actors.text
+    assert "Who’s who" in actors.text and "Vladimir Putin" in actors.text
     # The package's theme layer (its head metadata) and assets are in use.
     home = (built / "index.html").read_text("utf-8")
     assert 'name="explainer:site-root"' in home
