@@ -4,7 +4,7 @@ The package's `theme/` sits between the site's `custom_dir` and Material, so a s
 overrides any of its templates (`main.html`, `404.html`, `partials/`) with a file of the
 same name in its own `custom_dir`. The assets are published at `assets/`, unless the
 site has a file of that name, which then wins; the stylesheet is made of the parts in
-`assets/css/`.
+`assets/css/` and the script of those in `assets/js/`.
 """
 
 from __future__ import annotations
@@ -57,4 +57,6 @@ def add_assets(files: Files, config: MkDocsConfig) -> None:
 
 
 def _script() -> bytes:
-    return (ASSETS_DIR / Path(SCRIPT).name).read_bytes()
+    """The script: the parts in assets/js/, in name order, as one file (one request)."""
+    parts = sorted((ASSETS_DIR / "js").glob("*.js"))
+    return b"\n".join(part.read_bytes().rstrip(b"\n") for part in parts) + b"\n"
