@@ -125,7 +125,7 @@ _REGISTRY = (
          index_shows=_sources_index, summary_order=7,
          unreferenced="is cited by nothing; cite it or remove it"),
     Kind("actors", "actor", models.Actor,
-         index=IndexPage("actors/", "Who's who", "actors.html", order=1), own_pages=True,
+         index=IndexPage("actors/", "Who’s who", "actors.html", order=1), own_pages=True,
          own_page_template="actor.html", link=True, page_view=actor_view,
          csv_columns=("id", "name", "kind", "role", "affiliation", "aliases", "summary",
                       "sources", "as_of"), summary_order=1,

@@ -5,7 +5,10 @@ Standard library only."""
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
+import os
 import shutil
 import socket
 import subprocess
@@ -14,7 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 # What a project is made of, as far as building it goes.
 PROJECT_PARTS = ("data", "content", "overrides", "schemas", "mkdocs.yml")
@@ -69,9 +72,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
                    explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file() and self.command in ("GET", "HEAD"):
-            body = page.read_bytes()
+            body, headers = self.encode(page.read_bytes(), "text/html")
             self.send_response(404, message)
             self.send_header("Content-Type", "text/html; charset=utf-8")
+            for name, value in headers:
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Connection", "close")
             self.end_headers()
@@ -80,8 +85,60 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return
         super().send_error(code, message, explain)
 
+    def encode(self, body: bytes, content_type: str) -> tuple[bytes, list[tuple[str, str]]]:
+        """The body as sent and the headers that say how: here, as it is."""
+        return body, []
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+
+# What GitHub Pages sends gzip-compressed to a browser that accepts it.
+GZIP_TYPES = ("text/html", "text/css", "text/javascript", "application/javascript",
+              "application/json", "application/xml", "text/xml", "image/svg+xml",
+              "application/atom+xml", "application/manifest+json")
+
+
+class GzipSiteHandler(SiteHandler):
+    """SiteHandler that answers as GitHub Pages does: HTML, CSS, JavaScript, JSON, XML and
+    SVG gzip-compressed (Content-Encoding: gzip, Vary: Accept-Encoding) when the request
+    accepts gzip; other files, and requests that do not accept it, as they are."""
+
+    def encode(self, body: bytes, content_type: str) -> tuple[bytes, list[tuple[str, str]]]:
+        mime = content_type.split(";")[0].strip().lower()
+        if mime not in GZIP_TYPES:
+            return body, []
+        vary = [("Vary", "Accept-Encoding")]
+        if not self._accepts_gzip():
+            return body, vary
+        return gzip.compress(body, compresslevel=6, mtime=0), [
+            ("Content-Encoding", "gzip"), *vary]
+
+    def _accepts_gzip(self) -> bool:
+        for part in self.headers.get("Accept-Encoding", "").split(","):
+            coding, _, params = part.strip().partition(";")
+            if coding.strip().lower() in ("gzip", "*"):
+                return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+        return False
+
+    def send_head(self) -> BinaryIO | None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].split("#", 1)[0].endswith("/"):
+            path = path / "index.html"
+        if not path.is_file():
+            return super().send_head()  # redirects, directory listings, 404
+        content_type = self.guess_type(str(path))
+        body, headers = self.encode(path.read_bytes(), content_type)
+        if not headers:
+            return super().send_head()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(os.stat(path).st_mtime)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def site_server(site_dir: Path, handler: type[SiteHandler] = SiteHandler

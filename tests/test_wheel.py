@@ -68,7 +68,8 @@ def test_the_wheel_carries_templates_theme_and_assets(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("explainer/templates/actor.html", "explainer/templates/macros.html",
                    "explainer/theme/main.html", "explainer/theme/partials/search.html",
-                   "explainer/assets/css/10-explainer.css", "explainer/assets/js/10-new-since-visit.js",
+                   "explainer/assets/css/10-explainer.css",
+                   "explainer/assets/js/10-new-since-visit.js",
                    "explainer/py.typed"):
         assert needed in names, needed
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))

@@ -41,3 +41,10 @@ def format_utc(value: date | datetime) -> str:
         return ""
     utc = value.astimezone(UTC)
     return f"{long_date(utc)}, {utc:%H:%M} UTC"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'no stances', '1 stance', '3 stances'."""
+    if count == 0:
+        return f"no {plural or singular + 's'}"
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

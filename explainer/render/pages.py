@@ -160,11 +160,20 @@ def _describe_export(path: str) -> str:
     stem, _, extension = name.partition(".")
     if extension == "schema.json":
         return f"JSON Schema of {stem}"
+    if not extension:
+        return f"All {stem}"
     return f"All {stem}, as {extension.upper()}"
 
 
 def _size(count: int) -> str:
-    return f"{count:,} bytes" if count < 10_000 else f"{count / 1024:,.0f} KB"
+    """A file's size in one style: '0.4 KB', '4.2 KB', '34 KB', '1.1 MB' (1 KB = 1,024
+    bytes; one decimal below 10, none from 10 up)."""
+    value, unit = count / 1024, "KB"
+    if round(value) >= 1024:
+        value, unit = count / 1024 ** 2, "MB"
+    if round(value, 1) < 10:
+        return f"{max(round(value, 1), 0.1 if count else 0):.1f} {unit}"
+    return f"{round(value):,} {unit}"
 
 
 def collect_mentions(sections: list[Section]) -> dict[tuple[str, str], list[Mention]]:

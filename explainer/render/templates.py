@@ -19,12 +19,12 @@ from ..changelog import change_html, update_changes
 from ..dates import FactDates
 from ..kinds import BY_SINGULAR, KINDS
 from ..markup import render_markdown
-from ..models import QUESTION_STATUSES, STANCES, Entity
+from ..models import QUESTION_STATUSES, STANCES, Entity, Quote
 from ..reads import Reads, reading_into, recording
 from ..store import Dataset, due_for_review, sources_of
 from ..urls import anchor, entity_url, fact_url, relative
-from .formatting import dateline, format_utc, format_when, long_date
-from .text import entity_label
+from .formatting import counted, dateline, format_utc, format_when, long_date
+from .text import after_speaker, cut_quote, end_stop, entity_label, shown_role
 
 T = TypeVar("T")
 
@@ -68,7 +68,8 @@ class Templates:
             keep_trailing_newline=False,
         )
         self.env.filters.update(md=render_markdown, when=format_when, utc=format_utc,
-                                iso=_iso, long_date=long_date)
+                                iso=_iso, long_date=long_date, counted=counted,
+                                cut_quote=cut_quote)
         self.env.globals.update(
             ds=dataset, STANCES=STANCES, STATUSES=QUESTION_STATUSES, anchor=anchor,
             sources_of=sources_of, label_of=self.label_of, mentions=mentions or {},
@@ -76,7 +77,8 @@ class Templates:
             change_html=change_html,
             update_diffs=update_changes(dataset, self.dates.history),
             due_for_review=due_for_review(dataset), intros=intros or {},
-            singular=_singular,
+            singular=_singular, end_stop=end_stop, shown_role=shown_role,
+            after_speaker=self.after_speaker,
         )
 
     def render(self, template: str, page_url: str, **context: Any) -> str:
@@ -124,6 +126,10 @@ class Templates:
 
     def label_of(self, kind: str, entity_id: str) -> str:
         return entity_label(self.dataset, kind, entity_id)
+
+    def after_speaker(self, quote: Quote) -> str:
+        """What follows the speaker's name in the attribution of `quote`."""
+        return after_speaker(quote.context, self.dataset.actors.get(quote.actor))
 
 
 def _singular(kind: str) -> str:
