@@ -257,9 +257,32 @@ def measure_check(root: Path, reps: int, env: Env, logs: Path) -> dict:
 
 
 def _article(html: str) -> str:
+    """The page body, without what the explainer's theme layer adds around it from the
+    plugin's page metadata (kicker, standfirst, byline, print header, share box), which
+    a build without the plugin cannot have."""
     match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html,
                       re.S)
-    return match.group(1) if match else ""
+    body = _THEME_LINES.sub("", match.group(1) if match else "")
+    for name in ("ex-print-header", "ex-share"):
+        body = _without_div(body, f'<div class="{name}"')
+    return body.strip()
+
+
+_THEME_LINES = re.compile(r'<p class="ex-(?:kicker|standfirst|byline)">.*?</p>', re.S)
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def _without_div(html: str, opening: str) -> str:
+    """`html` without the <div> that starts with `opening` and everything inside it."""
+    start = html.find(opening)
+    if start < 0:
+        return html
+    depth = 0
+    for tag in _DIV.finditer(html, start):
+        depth += 1 if tag.group() == "<div" else -1
+        if depth == 0:
+            return html[:start] + html[tag.end():]
+    return html
 
 
 def site_metrics(site: Path) -> dict:

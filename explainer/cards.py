@@ -147,10 +147,15 @@ def _line(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, w
     return _cut(draw, line + ELLIPSIS if cut else line, font, width)
 
 
+def cache_key(title: str, site_name: str, kicker: str) -> str:
+    """The name of a card in the cache: its size, fonts and text."""
+    text = f"{WIDTH}x{HEIGHT}\0{fonts_digest()}\0{title}\0{site_name}\0{kicker}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # any str hashes
+
+
 def card_bytes(title: str, site_name: str, kicker: str, cache_dir: Path | None) -> bytes:
     """The card for this text, from the cache when it was drawn before."""
-    text = f"{WIDTH}x{HEIGHT}\0{fonts_digest()}\0{title}\0{site_name}\0{kicker}"
-    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # any str hashes
+    key = cache_key(title, site_name, kicker)
     cached = cache_dir / f"{key}.png" if cache_dir else None
     if cached is not None:
         data = _read_cached(cached)

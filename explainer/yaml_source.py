@@ -98,11 +98,23 @@ class ParseStore(Protocol):
     def put(self, shown: str, digest: bytes, loaded: LoadedYaml) -> None: ...
 
 
-def load_yaml_bytes(data: bytes, path: str, store: ParseStore | None = None) -> LoadedYaml:
-    """A file's values and positions, with its parse problems as diagnostics. Parses are
-    remembered by content within the process (the preview re-reads every file on each
-    save, and only the changed one is parsed again) and, with `store`, between runs."""
+def load_yaml_bytes(data: bytes, path: str, store: ParseStore | None = None, *,
+                    remember: bool = False) -> LoadedYaml:
+    """A file's values and positions, with its parse problems as diagnostics.
+
+    With `remember`, the parse is kept within the process and handed out again while
+    the bytes are the same (the preview re-reads every file on each save, and only the
+    changed one is parsed again): the values are then shared, for reading only. With
+    `store`, parses are also kept between runs."""
     digest = hashlib.blake2b(data, digest_size=16).digest()
+    if not remember:
+        stored = store.get(path, digest) if store is not None else None
+        if stored is not None:
+            return stored
+        parsed = _parse(data, path)
+        if store is not None:
+            store.put(path, digest, parsed)
+        return parsed
     known = _PARSED.get(path)
     if known is not None and known[0] == digest:
         parsed = known[1]

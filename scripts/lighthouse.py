@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -341,12 +342,14 @@ README_END = "\n**Build and check speed**"
 def readme_block(rows: list[dict[str, Any]], stock: dict[str, Any] | None) -> str:
     """The Lighthouse part of README's "Measurements": two sentences and the table."""
     return "\n".join([
+        textwrap.fill(
         "**Lighthouse**, one page of each type and stock Material for comparison, mobile "
         "form factor with simulated throttling, served from 127.0.0.1 gzip-compressed as "
         "GitHub Pages serves it (`python3 scripts/lighthouse.py --update-readme`; details, "
         "goals and where the bytes go in [docs/lighthouse.md](docs/lighthouse.md)). "
         "Transfer is what a first visit downloads over the network; performance moves by a "
-        "few points with the machine's load.",
+        "few points with the machine's load.", width=88, break_on_hyphens=False,
+        break_long_words=False),
         "",
         *table(rows + ([stock] if stock else [])),
         "",

@@ -79,7 +79,7 @@ def read_data_file(path: Path, shown: str, parses: ParseStore | None = None) -> 
         loaded = LoadedYaml(shown)
         loaded.diagnostics.append(Diagnostic(shown, 1, 1, "error", f"{shown} {exc}"))
         return loaded
-    return load_yaml_bytes(data, shown, parses)
+    return load_yaml_bytes(data, shown, parses, remember=True)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import errno
-import hashlib
 import io
 import os
 import random
@@ -199,7 +198,7 @@ def test_two_writers_of_one_card_do_not_collide(tmp_path: Path,
 
 
 def _key(title: str) -> str:
-    return hashlib.sha256(f"1200x630\0{title}\0Site\0".encode()).hexdigest()
+    return cards.cache_key(title, "Site", "")
 
 
 def test_threads_sharing_a_cold_cache(tmp_path: Path) -> None:
