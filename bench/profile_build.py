@@ -75,8 +75,7 @@ def short(key: tuple) -> str:
 
 
 def install_counters() -> dict[str, dict]:
-    import explainer.pages as pages
-    import explainer.urls as urls
+    import explainer.render.templates as templates
 
     counts: dict[str, dict] = {}
 
@@ -91,9 +90,8 @@ def install_counters() -> dict[str, dict]:
 
         setattr(module, name, wrapper)
 
-    counted(pages, "render_markdown")
-    counted(pages, "relative")
-    del urls
+    counted(templates, "render_markdown")
+    counted(templates, "relative")
     return counts
 
 
