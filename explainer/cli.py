@@ -100,7 +100,7 @@ def run_check(root: Path, strict: bool, fmt: str, since: str | None = None) -> i
 
 
 def run_changes(root: Path, since: str | None, write_draft: bool) -> int:
-    from .data_files import shown_path
+    from .files import shown_name
     from .gate import (
         DEFAULT_SINCE,
         DraftError,
@@ -128,7 +128,7 @@ def run_changes(root: Path, since: str | None, write_draft: bool) -> int:
         print(f"no fact changed since {since} that needs a new entry; nothing written",
               file=sys.stderr)
         return 0
-    target = shown_path(comparison.draft_path(), root)
+    target = shown_name(comparison.draft_path(), root)
     try:
         written = append_draft(comparison, entry)
     except DraftError as exc:

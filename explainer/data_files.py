@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from .diagnostics import Diagnostic
+from .files import is_utf8_name, shown_name
 from .yaml_source import MAX_BYTES
 
 SUFFIXES = (".yaml", ".yml")
@@ -69,15 +70,6 @@ def read_order(relative: str) -> str:
     return relative
 
 
-def shown_path(path: Path, root: Path) -> str:
-    """`path` as messages show it: relative to the project, with '/'."""
-    try:
-        relative = Path(os.path.relpath(path, root)).as_posix()
-    except ValueError:  # another drive on Windows
-        relative = path.as_posix()
-    return os.fsencode(relative).decode("utf-8", "backslashreplace")
-
-
 @dataclass
 class KindFiles:
     """The files that hold one kind's facts, in reading order, and what keeps them from
@@ -94,10 +86,10 @@ def kind_files(data_dir: Path, kind: str, root: Path | None = None) -> KindFiles
     holds none). Both forms at once, or neither, is a problem and lists no file."""
     root = root or data_dir.parent
     single, folder = single_file(data_dir, kind), kind_folder(data_dir, kind)
-    shown = shown_path(single, root)
+    shown = shown_name(single, root)
     has_folder = folder.is_dir()
     if single.exists() and has_folder:
-        folder_shown = shown_path(folder, root)
+        folder_shown = shown_name(folder, root)
         return KindFiles(kind, "both", problems=[Diagnostic(
             shown, 1, 1, "error",
             f"both {shown} and the folder {folder_shown}/ hold {kind}; keep one: move this "
@@ -107,13 +99,13 @@ def kind_files(data_dir: Path, kind: str, root: Path | None = None) -> KindFiles
         found = KindFiles(kind, "folder")
         listed: list[tuple[str, Path]] = []
         _walk(folder, "", frozenset(), listed, found.problems, root)
-        split = f"split it into several files in {shown_path(folder, root)}/"
+        split = f"split it into several files in {shown_name(folder, root)}/"
         found.paths = [path for _, path in sorted(listed, key=lambda item: read_order(item[0]))
                        if _within_size(path, root, found.problems, split)]
         return found
     if single.exists():
         found = KindFiles(kind, "file")
-        split = f"split the {kind} into a folder {shown_path(folder, root)}/ of several files"
+        split = f"split the {kind} into a folder {shown_name(folder, root)}/ of several files"
         if _within_size(single, root, found.problems, split):
             found.paths = [single]
         return found
@@ -131,7 +123,7 @@ def _within_size(path: Path, root: Path, problems: list[Diagnostic], split: str)
     if not stat.S_ISREG(info.st_mode) or info.st_size <= MAX_BYTES:
         return True
     problems.append(Diagnostic(
-        shown_path(path, root), 1, 1, "error",
+        shown_name(path, root), 1, 1, "error",
         f"file is {info.st_size:,} bytes, over the {MAX_BYTES / 1024 ** 2:g} MiB limit for "
         f"one file; {split}, or remove unused entries"))
     return False
@@ -142,7 +134,7 @@ def _walk(folder: Path, prefix: str, ancestors: frozenset[str],
     """Add the data files below `folder` to `listed` as (path in the kind's folder, path),
     following symbolic links as reading does, and the reasons any cannot be listed."""
     def problem(path: Path, message: str) -> None:
-        problems.append(Diagnostic(shown_path(path, root), 1, 1, "error", message))
+        problems.append(Diagnostic(shown_name(path, root), 1, 1, "error", message))
 
     real = os.path.realpath(folder)
     if real in ancestors:
@@ -172,19 +164,10 @@ def _walk(folder: Path, prefix: str, ancestors: frozenset[str],
         is_folder = stat.S_ISDIR(mode)
         if not (is_folder or is_data_file_name(entry.name)):
             continue  # not a data file: a README, say
-        if not _is_utf8(entry.name):
+        if not is_utf8_name(entry.name):
             problem(path, "file name is not valid UTF-8; rename it")
             continue
         if is_folder:
             _walk(path, f"{relative}/", ancestors | {real}, listed, problems, root)
         else:
             listed.append((relative, path))
-
-
-def _is_utf8(name: str) -> bool:
-    # os.scandir keeps bytes that are not UTF-8 as lone surrogates, which cannot be encoded.
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

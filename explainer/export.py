@@ -118,37 +118,31 @@ def export_files(dataset: Dataset, site_name: str, dates: FactDates | None = Non
     """Site-relative path -> bytes of every open data file. With `previous` (the last
     export of the same history), the files of the kinds in `unchanged` are reused."""
     dates = dates or FactDates()
+    old = previous or {}
     files: dict[str, bytes] = {}
+    csvs: dict[str, bytes] = {}
     for kind in KINDS:
-        path = f"{DATA_DIR}/{kind}.json"
-        reuse = previous is not None and kind in unchanged
-        rows = [] if reuse else records(dataset, kind, dates)
-        files[path] = previous[path] if previous is not None and reuse else _json(rows)
+        json_path, csv_path = f"{DATA_DIR}/{kind}.json", f"{DATA_DIR}/{kind}.csv"
+        if previous is not None and kind in unchanged:
+            files[json_path] = old[json_path]
+            if kind in CSV_COLUMNS:
+                csvs[csv_path] = old[csv_path]
+            continue
+        rows = records(dataset, kind, dates)
+        files[json_path] = _json(rows)
         if kind in CSV_COLUMNS:
-            csv_path = f"{DATA_DIR}/{kind}.csv"
-            files[csv_path] = (previous[csv_path] if previous is not None and reuse
-                               else _csv(rows, CSV_COLUMNS[kind]))
+            csvs[csv_path] = _csv(rows, CSV_COLUMNS[kind])
     files[f"{DATA_DIR}/all.json"] = _all_json(
         {kind: files[f"{DATA_DIR}/{kind}.json"] for kind in KINDS})
-    history = f"{DATA_DIR}/history.json"
-    files[history] = (previous[history] if previous is not None
-                      else _json([c.as_json() for c in dates.history.changes]))
+    files.update(csvs)
+    history = f"{DATA_DIR}/history.json"  # the history does not change in between
+    files[history] = old.get(history) or _json([c.as_json() for c in dates.history.changes])
     for name, text in _exported_schemas().items():
         files[f"{DATA_DIR}/schemas/{name}"] = text.encode()
     timeline = f"{DATA_DIR}/timeline.json"
-    files[timeline] = (previous[timeline] if previous is not None and "events" in unchanged
+    files[timeline] = (old[timeline] if previous is not None and "events" in unchanged
                        else _json(timeline_js(dataset, site_name)))
-    return {path: files[path] for path in _in_export_order(files)}
-
-
-def _in_export_order(files: dict[str, bytes]) -> list[str]:
-    """The order export_files has always listed its files in."""
-    kinds = [f"{DATA_DIR}/{kind}.json" for kind in KINDS]
-    csvs = [f"{DATA_DIR}/{kind}.csv" for kind in CSV_COLUMNS]
-    rest = [path for path in files if path not in kinds and path not in csvs
-            and not path.endswith("all.json")]
-    history = rest.index(f"{DATA_DIR}/history.json")
-    return [*kinds, f"{DATA_DIR}/all.json", *csvs, *rest[history:]]
+    return files
 
 
 def _all_json(by_kind: dict[str, bytes]) -> bytes:

@@ -83,7 +83,7 @@ def tree_problems(folder: Path, root: Path) -> list[Diagnostic]:
             return
         for entry in entries:
             path = Path(entry.path)
-            if not _is_utf8(entry.name):  # MkDocs cannot make a URL of it
+            if not is_utf8_name(entry.name):  # MkDocs cannot make a URL of it
                 problem(path, "file name is not valid UTF-8; rename it")
                 continue
             try:
@@ -108,7 +108,7 @@ def tree_problems(folder: Path, root: Path) -> list[Diagnostic]:
     return problems
 
 
-def _is_utf8(name: str) -> bool:
+def is_utf8_name(name: str) -> bool:
     # os.scandir keeps bytes that are not UTF-8 as lone surrogates, which cannot be encoded.
     try:
         name.encode("utf-8")
@@ -119,5 +119,8 @@ def _is_utf8(name: str) -> bool:
 
 def shown_name(path: Path, root: Path) -> str:
     """`path` relative to `root`, with any byte that is not UTF-8 shown as \\xNN."""
-    relative = Path(os.path.relpath(path, root)).as_posix()
+    try:
+        relative = Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:  # another drive on Windows
+        relative = path.as_posix()
     return os.fsencode(relative).decode("utf-8", "backslashreplace")

@@ -25,11 +25,10 @@ from .data_files import (
     kind_of_path,
     read_order,
     schema_comment,
-    shown_path,
     single_file,
 )
 from .diagnostics import Diagnostic, short
-from .files import NotReadable, read_regular
+from .files import shown_name
 from .history import (
     Change,
     FieldChange,
@@ -42,6 +41,8 @@ from .history import (
     read_blobs,
     run_git,
     snapshot,
+    working_facts,
+    working_files,
 )
 from .kinds import KINDS
 from .yaml_source import LoadedYaml, load_yaml_bytes
@@ -151,8 +152,8 @@ class Comparison:
         """How messages name where a kind's facts are: its file, or its folder."""
         folder = kind_folder(self.data_dir, kind)
         if folder.is_dir() and not single_file(self.data_dir, kind).exists():
-            return f"{shown_path(folder, self.root)}/"
-        return shown_path(single_file(self.data_dir, kind), self.root)
+            return f"{shown_name(folder, self.root)}/"
+        return shown_name(single_file(self.data_dir, kind), self.root)
 
     def locate(self, kind: str, key: str) -> tuple[LoadedYaml, int]:
         """The working file and index of the entry with `key` (the first, as loading
@@ -211,28 +212,17 @@ def _published(comparison: Comparison, kind: str, files: dict[str, bytes]) -> Sn
         for path in sorted(snapshots, key=read_order):
             for key in snapshots[path] or {}:
                 comparison.published_in.setdefault(
-                    (kind, key), shown_path(comparison.data_dir / path, comparison.root))
+                    (kind, key), shown_name(comparison.data_dir / path, comparison.root))
     return found
 
 
 def _working(comparison: Comparison, kind: str) -> Snapshot | None:
     """A kind's facts in the working tree: {} when it has no file, None when a file
     cannot be read or parsed (check reports it)."""
-    listed = kind_files(comparison.data_dir, kind, comparison.root)
-    comparison.working[kind] = []
-    if listed.form == "missing":
-        return {}
-    if listed.problems:
-        return None
-    snapshots: dict[str, Snapshot | None] = {}
-    for path in listed.paths:
-        try:
-            data = read_regular(path)
-        except NotReadable:
-            return None
-        comparison.working[kind].append(DataFile(shown_path(path, comparison.root), data))
-        snapshots[path.relative_to(comparison.data_dir).as_posix()] = snapshot(kind, data)
-    return kind_snapshot(kind, snapshots)
+    files = working_files(comparison.data_dir, kind, comparison.root)
+    comparison.working[kind] = [DataFile(shown_name(path, comparison.root), data)
+                                for path, data in files or []]
+    return None if files is None else working_facts(comparison.data_dir, kind, files)
 
 
 def _note_updates(comparison: Comparison, before: Snapshot, after: Snapshot | None) -> None:
@@ -406,7 +396,7 @@ def append_draft(comparison: Comparison, entry: Draft) -> str:
     if not comparison.updates_readable:
         raise DraftError(f"{shown} does not load; fix it first (python3 build.py check)")
     path = comparison.draft_path()
-    target = shown_path(path, comparison.root)
+    target = shown_name(path, comparison.root)
     current = next((file.data for file in comparison.working.get(UPDATES, [])
                     if file.shown == target), None)
     if current is None:  # a new file (an empty updates folder): the schema line first

@@ -443,19 +443,35 @@ def _walk(root: Path, data_rel: str, kinds: list[str], cache: _Cache) -> dict[st
 def working_snapshot(data_dir: Path, kind: str) -> Snapshot | None:
     """A kind's facts in the working tree: {} when it has no file, None when one of its
     files cannot be read or parsed (check reports why)."""
-    listed = kind_files(data_dir, kind)
+    files = working_files(data_dir, kind)
+    return None if files is None else working_facts(data_dir, kind, files)
+
+
+def working_files(data_dir: Path, kind: str,
+                  root: Path | None = None) -> list[tuple[Path, bytes]] | None:
+    """A kind's files in the working tree with their bytes: none when it has no file,
+    None when one cannot be listed or read."""
+    listed = kind_files(data_dir, kind, root)
     if listed.form == "missing":
-        return {}
+        return []
     if listed.problems:
         return None
-    files: dict[str, Snapshot | None] = {}
+    found = []
     for path in listed.paths:
         try:
-            data = read_regular(path)
+            found.append((path, read_regular(path)))
         except NotReadable:
             return None
-        files[path.relative_to(data_dir).as_posix()] = snapshot(kind, data)
-    return kind_snapshot(kind, files)
+    return found
+
+
+def working_facts(data_dir: Path, kind: str,
+                  files: list[tuple[Path, bytes]]) -> Snapshot | None:
+    """A kind's facts from its files in the working tree (see `working_files`)."""
+    if not files:
+        return {}
+    return kind_snapshot(kind, {path.relative_to(data_dir).as_posix(): snapshot(kind, data)
+                                for path, data in files})
 
 
 def _change_from_json(item: dict[str, Any]) -> Change:

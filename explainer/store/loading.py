@@ -13,9 +13,9 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..data_files import kind_files, shown_path
+from ..data_files import kind_files
 from ..diagnostics import Diagnostic, Severity, did_you_mean
-from ..files import NotReadable, read_regular
+from ..files import NotReadable, read_regular, shown_name
 from ..kinds import KINDS, Kind
 from ..models import Entity, describe
 from ..yaml_source import LoadedYaml, ParseStore, load_yaml_bytes
@@ -59,7 +59,7 @@ def load_dataset(data_dir: Path, root: Path | None = None, retired: Retired | No
             diagnostics.extend(listed.problems)
             dataset.broken[kind.name] = None
         for path in listed.paths:
-            loaded = read_data_file(path, shown_path(path, root), parses)
+            loaded = read_data_file(path, shown_name(path, root), parses)
             files.append(loaded)
             entries.extend(_validate_file(kind, loaded, dataset.broken))
     _index(dataset, entries)
