@@ -7,6 +7,7 @@ the hand-written sections. Problems stop the build as one `ExplainerError`.
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
@@ -43,6 +44,7 @@ from ..project import (
     template_problems,
 )
 from ..references import check_reference, find_references
+from ..render import background
 from ..render.expand import expand
 from ..render.pages import (
     DATA_PAGE,
@@ -52,6 +54,8 @@ from ..render.pages import (
     data_page,
     generated_pages,
     page_makers,
+    planned_pages,
+    rendered,
 )
 from ..render.templates import Templates
 from ..render.text import plain_heading
@@ -64,6 +68,7 @@ from ..store import (
 )
 from ..structured import card_path, page_meta
 from .config import ExplainerConfig, site_templates_dir
+from .delivered import DeliveredPage
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -134,6 +139,8 @@ class SiteBuild:
         self.extra: dict[str, bytes] = {}  # every generated file that is not a page
         self.nav: Navigation | None = None
         self.env: Environment | None = None
+        self.renderer: background.BackgroundRenderer | None = None
+        self.frozen = False  # gc.freeze() is in force for this build
         # The same checks as `check`, before MkDocs walks or reads anything.
         problems = (self._cache_problems()
                     + tree_problems(self.docs, self.root)
@@ -191,10 +198,11 @@ class SiteBuild:
             raise BuildStopped(problems)
         self.templates = self._templates()
         self.reads = self.templates.reads
+        pages = self._generated_pages()
         data = self._data_page(published, config)
-        for page in [*generated_pages(self.templates), data]:
+        for page in [*pages, data]:
             self.generated[page.src_uri] = page
-            file = File.generated(config, page.src_uri, content=page.markdown)
+            file = self._page_file(config, page)
             if page.url.count("/") > 1:  # per-entity pages: reached from their index
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
@@ -202,7 +210,38 @@ class SiteBuild:
         for path, content in self.extra.items():
             files.append(File.generated(config, path, content=content))
         self.files = files
+        # The facts and pages live until the build ends: the collector need not walk them
+        # again on each of the many collections MkDocs' rendering causes (undone in close).
+        gc.freeze()
+        self.frozen = True
         return files
+
+    def _generated_pages(self) -> list[GeneratedPage]:
+        """Rendered now in the preview (which records what each page reads); otherwise
+        rendered when MkDocs reads them, on a large site by a second process meanwhile."""
+        assert self.templates is not None
+        if self.reads is not None:
+            return generated_pages(self.templates)
+        pages = planned_pages(self.templates)
+        if self.settings.background_render and len(pages) >= background.MIN_PAGES \
+                and background.available():
+            self.renderer = background.BackgroundRenderer(pages)
+        return pages
+
+    def _page_file(self, config: MkDocsConfig, page: GeneratedPage) -> File:
+        if self.renderer is None or page.src_uri not in self.renderer:
+            return File.generated(config, page.src_uri, content=page.markdown)
+        return DeliveredPage.waiting(config, page.src_uri, self.renderer)
+
+    def close(self) -> None:
+        """After the build, or when it stopped: no child left rendering, and every object
+        back in the collector's care."""
+        if self.renderer is not None:
+            self.renderer.close()
+            self.renderer = None
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
     def _templates(self) -> Templates:
         return Templates(self.dataset, self.templates_dir,
@@ -266,7 +305,7 @@ class SiteBuild:
                                  previous=self.published, unchanged=unchanged)
         for url in sorted(stale):
             if url in makers:
-                self._replace(self.templates.recorded(url, makers[url]))
+                self._replace(rendered(self.templates, url, makers[url]))
         self._replace(self._data_page(published, config))
         self.published = published
         extra = self._extra_files(published, config, drawn=self.extra)

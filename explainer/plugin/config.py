@@ -24,6 +24,9 @@ class ExplainerConfig(Config):
     intros = c.Type(dict, default={})
     cards = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache")
+    # On a large site (Linux), render the generated pages in a second process while MkDocs
+    # converts the first ones; the output is the same either way.
+    background_render = c.Type(bool, default=True)
     # A passed review_by date is a note under the build and a "Due for review" entry for
     # readers; true makes it a warning, which fails the (strict) build.
     review_dates_block_build = c.Type(bool, default=False)

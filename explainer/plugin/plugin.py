@@ -36,6 +36,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         return self.build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.build is not None:
+            self.build.close()
         self.build = None
         add_theme_layer(config)
         link_assets(config)
@@ -72,6 +74,13 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         stop_reading()
         return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._current().close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.build is not None:
+            self.build.close()
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Material's templates are compiled anew on every build unless cached too.

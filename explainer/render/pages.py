@@ -34,16 +34,24 @@ class Mention:
 
 @dataclass(frozen=True)
 class GeneratedPage:
+    """A generated page: what it is about, known at once, and its Markdown, rendered from
+    the templates when first asked for (possibly in another process: render.background)."""
+
     src_uri: str  # e.g. "actors/putin/index.md"
     url: str  # e.g. "actors/putin/"
     title: str
-    markdown: str
+    head: str  # front matter and heading
+    body: Callable[[], str] = field(compare=False, repr=False)  # the templates' HTML
     updated: date | None = None
     description: str = ""
     actors: tuple[str, ...] = ()  # actors the page shows, for structured data
     actor_id: str | None = None  # the actor a per-actor page is about
     published: date | None = None
     kicker: str = ""  # above the title on its social card: the section it belongs to
+
+    @functools.cached_property
+    def markdown(self) -> str:
+        return self.head + self.body() + "\n"
 
 
 @dataclass
@@ -60,8 +68,26 @@ class Section:
 
 
 def generated_pages(templates: Templates) -> list[GeneratedPage]:
-    """Each kind's index page, then each entity's own page, in the registry's order."""
-    return [templates.recorded(url, make) for url, make in page_makers(templates).items()]
+    """Each kind's index page, then each entity's own page, in the registry's order,
+    rendered (and what each reads recorded, in the preview)."""
+    return [rendered(templates, url, make) for url, make in page_makers(templates).items()]
+
+
+def planned_pages(templates: Templates) -> list[GeneratedPage]:
+    """The same pages, their Markdown not yet rendered."""
+    return [make() for make in page_makers(templates).values()]
+
+
+def rendered(templates: Templates, url: str,
+             make: Callable[[], GeneratedPage]) -> GeneratedPage:
+    """`make()`'s page with its Markdown rendered, reads recorded as the page at `url`'s."""
+    return templates.recorded(url, functools.partial(_rendered, make))
+
+
+def _rendered(make: Callable[[], GeneratedPage]) -> GeneratedPage:
+    page = make()
+    _ = page.markdown
+    return page
 
 
 def page_makers(templates: Templates) -> dict[str, Callable[[], GeneratedPage]]:
@@ -111,7 +137,7 @@ def data_page(templates: Templates, files: dict[str, bytes], *, licence: str,
               publisher: str, site_name: str) -> GeneratedPage:
     listing = [(path, _describe_export(path), _size(len(content)))
                for path, content in sorted(files.items())]
-    return templates.recorded(DATA_PAGE, lambda: _page(
+    return rendered(templates, DATA_PAGE, lambda: _page(
         templates, DATA_PAGE, "Data", "data.html", templates.dataset.everything(),
         files=listing, licence=licence, publisher=publisher, site_name=site_name,
         description="Download the facts behind this explainer as JSON and CSV, with "
@@ -128,12 +154,12 @@ def _page(templates: Templates, url: str, title: str, template: str,
     """A generated page; its dates are those of the facts it shows."""
     shown = list(shown)
     updated, published = templates.dates.latest(shown), templates.dates.earliest(shown)
-    body = templates.render(template, url, title=title, updated=updated, published=published,
-                            **context)
+    body = functools.partial(templates.render, template, url, title=title, updated=updated,
+                             published=published, **context)
     heading_id = heading_id or url.strip("/").split("/")[-1]
-    markdown = _front_matter(title, description, updated) + \
-        f"# {markdown_text(title)} {{ #{heading_id} }}\n\n" + body + "\n"
-    return GeneratedPage(f"{url}index.md", url, title, markdown, updated, description,
+    head = _front_matter(title, description, updated) + \
+        f"# {markdown_text(title)} {{ #{heading_id} }}\n\n"
+    return GeneratedPage(f"{url}index.md", url, title, head, body, updated, description,
                          actors, actor_id, published, kicker)
 
 
