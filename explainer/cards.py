@@ -18,8 +18,10 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported only when a card is drawn: most builds find them cached
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 BACKGROUND = (26, 35, 126)  # Material's indigo, the site's primary colour
@@ -43,6 +45,8 @@ TITLE_SIZE, SMALL_SIZE = 68, 34
 def card_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     """A bundled font at a size. Pillow's basic layout (no kerning or shaping library)
     draws the same pixels wherever the cards are made."""
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
 
 
@@ -119,6 +123,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.BaseImageFont, w
 
 
 def draw_card(title: str, site_name: str, kicker: str = "") -> bytes:
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     title_font = card_font(BOLD, TITLE_SIZE)

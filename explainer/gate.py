@@ -45,6 +45,7 @@ from .history import (
     working_files,
 )
 from .kinds import KINDS
+from .site_config import data_dir_of
 from .yaml_source import LoadedYaml, load_yaml_bytes
 
 UPDATES = "updates"
@@ -105,16 +106,6 @@ def _files_at(top: Path, commit: str, data_rel: str) -> dict[str, dict[str, byte
         raise RevisionError(str(exc)) from None
     return {kind: {path: contents[blob] for path, blob in files.items()}
             for kind, files in blobs.items()}
-
-
-def data_dir_of(root: Path) -> Path:
-    """The data folder the build reads (the plugin's data_dir), data/ when mkdocs.yml is
-    broken: check reports that anyway."""
-    from .site_config import load_mkdocs_config
-
-    config, _ = load_mkdocs_config(root)
-    plugin = config.plugins.get("explainer") if config is not None else None
-    return root / (plugin.config.data_dir if plugin is not None else "data")
 
 
 # -- comparing ----------------------------------------------------------------------------

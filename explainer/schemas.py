@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .data_files import SCHEMA_DIR
-from .gate import data_dir_of
 from .kinds import KINDS
+from .site_config import data_dir_of
 from .store import load_dataset
 
 # The project this package belongs to: the bundled explainer beside it.

@@ -274,3 +274,11 @@ def _nav_paths(nav: object) -> list[str]:
     if isinstance(nav, list):
         return [path for item in nav for path in _nav_paths(item)]
     return []
+
+
+def data_dir_of(root: Path) -> Path:
+    """The data folder the build reads (the plugin's data_dir), data/ when mkdocs.yml is
+    broken: check reports that anyway."""
+    config, _ = load_mkdocs_config(root)
+    plugin = config.plugins.get("explainer") if config is not None else None
+    return root / (plugin.config.data_dir if plugin is not None else "data")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -18,6 +17,9 @@ from ..render.templates import template_cache
 from .build import SiteBuild
 from .config import ExplainerConfig
 from .theme import add_assets, add_theme_layer, link_assets
+
+if TYPE_CHECKING:  # a build need not import the preview's server
+    from mkdocs.livereload import LiveReloadServer
 
 
 class ExplainerPlugin(BasePlugin[ExplainerConfig]):

@@ -22,8 +22,8 @@ from typing import IO, Any
 
 from .pages import GeneratedPage
 
-# Below this many pages a fork costs about what it saves.
-MIN_PAGES = 100
+# Below this many pages the fork and the pipe cost about what they save.
+MIN_PAGES = 20
 
 _HEADER = struct.Struct(">II")  # length of the page's src_uri, length of its Markdown
 _NOT_RENDERED = 0xFFFFFFFF  # in place of a length: render this page yourself
