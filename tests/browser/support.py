@@ -161,19 +161,15 @@ def focus_problem(info: dict[str, Any]) -> str | None:
             f"box-shadow {style['boxShadow']}")
 
 
-SEARCH_READY_JS = r"""
-() => {
-  const meta = document.querySelector('.md-search-result__meta');
-  return !meta || !/initializing/i.test(meta.textContent);
-}
-"""
+# Material's script has run: it marks the document as scripted first thing.
+SCRIPTED_JS = "() => document.documentElement.classList.contains('js')"
 
 
 def open_page(page, url: str):
-    """Go to `url`, wait until the network is quiet and Material's search worker has built
-    its index (until then Material does not open the search box on focus)."""
+    """Go to `url` and wait until the network is quiet and Material's script has run.
+    (Its search fetches the index only when a reader opens it.)"""
     response = page.goto(url, wait_until=LOAD_STATE)
-    page.wait_for_function(SEARCH_READY_JS, timeout=15_000)
+    page.wait_for_function(SCRIPTED_JS, timeout=15_000)
     return response
 
 

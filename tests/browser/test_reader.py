@@ -82,6 +82,41 @@ def test_search_finds_the_issue_and_its_open_question(new_context, site: Site,
              + "\n".join(f"- {h}" for h in relative))
 
 
+@pytest.mark.parametrize("viewport", [pytest.param(DESKTOP, id="desktop"),
+                                      pytest.param(PHONE, id="phone")])
+@pytest.mark.parametrize("opened_by", ["pointer", "keyboard"])
+def test_search_index_is_fetched_only_when_a_reader_opens_search(
+        new_context, site: Site, viewport: dict, opened_by: str) -> None:
+    """The index is the largest download after Material's script; most readers never
+    search. Nothing fetches it while a reader reads and follows links; opening search
+    (a click or tap, or the '/' shortcut) fetches it, and the results come."""
+    page = new_context(viewport=viewport).new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    open_page(page, site.url())
+    follow(page, page.locator("article a.ex-ref--actor").first, site.url())
+    page.wait_for_timeout(500)
+    index = "/search/search_index.json"
+    if index in fetched:
+        fail(f"{page.url}: {index} was fetched before the reader opened search")
+    if opened_by == "keyboard":
+        page.keyboard.press("/")
+    elif page.locator('label.md-header__button[for="__search"]').is_visible():
+        page.locator('label.md-header__button[for="__search"]').click()
+    else:
+        page.locator("input.md-search__input").click()
+    box = page.locator("input.md-search__input")
+    box.wait_for(state="visible")
+    box.press_sequentially("putin", delay=20)
+    try:
+        page.wait_for_function(
+            "() => document.querySelectorAll('.md-search-result__item').length > 0",
+            timeout=10_000)
+    except Exception:
+        fail(f"{page.url}: search opened by {opened_by} showed no result for 'putin'")
+    assert fetched.count(index) == 1, fetched
+
+
 def test_dark_mode_survives_a_reload(context, site: Site) -> None:
     page = context.new_page()
     page.goto(site.url(), wait_until=LOAD_STATE)
