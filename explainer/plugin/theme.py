@@ -10,6 +10,7 @@ site has a file of that name, which then wins; the stylesheet is made of the par
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import rcssmin
 import rjsmin
@@ -18,13 +19,17 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_theme_dir
 
+from .palette import colours_used, palette_file, palette_subset
+
 PACKAGE = Path(__file__).resolve().parent.parent
 THEME_DIR = PACKAGE / "theme"
 ASSETS_DIR = PACKAGE / "assets"
 STYLESHEET = "assets/explainer.css"
 SCRIPT = "assets/new-since-visit.js"
-FAVICON = "assets/favicon.svg"
 MATERIAL_FAVICON = "assets/images/favicon.png"
+# The explainer's mark, written into each page's head: no request of its own.
+FAVICON_URI = "data:image/svg+xml," + quote(
+    (ASSETS_DIR / "favicon.svg").read_text(encoding="utf-8").strip(), safe=" =:/,.#-")
 
 
 def add_theme_layer(config: MkDocsConfig) -> None:
@@ -41,27 +46,43 @@ def add_theme_layer(config: MkDocsConfig) -> None:
 
 def link_assets(config: MkDocsConfig) -> None:
     """The stylesheet and script in every page's head, after the site's own; the
-    explainer's mark as the icon unless the site chose one (a small SVG, where Material's
-    own is a PNG of several kilobytes)."""
-    if config.theme["favicon"] == MATERIAL_FAVICON:
-        config.theme["favicon"] = FAVICON
+    explainer's mark as the icon unless the site chose one (a small SVG in the page,
+    where Material's own is a PNG of two kilobytes, fetched)."""
+    if config.theme.get("favicon") == MATERIAL_FAVICON:
+        config.theme["favicon"] = FAVICON_URI
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
     if not any(str(script) == SCRIPT for script in config.extra_javascript):
         config.extra_javascript.append(ExtraScriptValue(SCRIPT))
 
 
-def stylesheet() -> bytes:
-    """The stylesheet: the parts in assets/css/, in name order, as one minified file (one
-    request). Each part is a concern of its own: layout, print, colour schemes..."""
-    return rcssmin.cssmin(_joined("css")).encode() + b"\n"
+def stylesheet(palette_rules: str = "") -> bytes:
+    """The stylesheet: the rules of Material's palette the site uses, then the parts in
+    assets/css/ in name order, as one minified file (one request). Each part is a concern
+    of its own: layout, print, colour schemes..."""
+    return rcssmin.cssmin(palette_rules + "\n" + _joined("css")).encode() + b"\n"
 
 
 def add_assets(files: Files, config: MkDocsConfig) -> None:
-    for path, content in ((STYLESHEET, stylesheet), (SCRIPT, _script),
-                          (FAVICON, (ASSETS_DIR / "favicon.svg").read_bytes)):
-        if files.get_file_from_path(path) is None:
-            files.append(File.generated(config, path, content=content()))
+    if files.get_file_from_path(STYLESHEET) is None:
+        palette = _material_palette(config)
+        rules = ""
+        if palette is not None:
+            rules = palette_subset(palette.read_text(encoding="utf-8"),
+                                   colours_used(config.theme.get("palette")))
+            # main.html leaves Material's link to the whole palette out.
+            config.theme["explainer_palette"] = palette.relative_to(
+                get_theme_dir("material")).as_posix()
+        files.append(File.generated(config, STYLESHEET, content=stylesheet(rules)))
+    if files.get_file_from_path(SCRIPT) is None:
+        files.append(File.generated(config, SCRIPT, content=_script()))
+
+
+def _material_palette(config: MkDocsConfig) -> Path | None:
+    """Material's palette stylesheet, when the theme is Material with a palette set."""
+    if config.theme.name != "material" or not config.theme.get("palette"):
+        return None
+    return palette_file(Path(get_theme_dir("material")))
 
 
 def _script() -> bytes:
