@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -53,6 +52,8 @@ def ensure_venv() -> None:
     if STAMP.exists() and STAMP.read_text() == wanted and VENV_PYTHON.exists():
         return
     if not VENV_PYTHON.exists():
+        import venv  # only here: every other run starts faster without it
+
         print("build.py: creating .venv (first run only)", file=sys.stderr)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     print("build.py: installing pinned dependencies into .venv", file=sys.stderr)

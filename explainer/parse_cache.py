@@ -13,13 +13,13 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 from .diagnostics import Diagnostic
 from .yaml_source import LoadedYaml, Path_
 
-VERSION = "1"
+VERSION = "2"
 
 
 class ParseCache:
@@ -38,8 +38,8 @@ class ParseCache:
                     or stored["path"] != shown:
                 return None
             return LoadedYaml(
-                shown, stored["value"], _positions(stored["positions"]),
-                _positions(stored["key_positions"]),
+                shown, stored["value"], StoredPositions(stored["positions"]),
+                StoredPositions(stored["key_positions"]),
                 [Diagnostic(*d) for d in stored["diagnostics"]])
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -51,9 +51,8 @@ class ParseCache:
             text = json.dumps({
                 "version": VERSION, "digest": digest.hex(), "path": shown,
                 "value": loaded.value,
-                "positions": [[*key, *where] for key, where in loaded.positions.items()],
-                "key_positions": [[*key, *where]
-                                  for key, where in loaded.key_positions.items()],
+                "positions": _stored(loaded.positions),
+                "key_positions": _stored(loaded.key_positions),
                 "diagnostics": [[d.path, d.line, d.column, d.severity, d.message]
                                 for d in loaded.diagnostics]}, ensure_ascii=False)
         except (TypeError, ValueError):  # keys that are not text, say: not kept
@@ -72,5 +71,37 @@ class ParseCache:
                     os.unlink(temporary)
 
 
-def _positions(rows: list[list[Any]]) -> dict[Path_, tuple[int, int]]:
-    return {tuple(row[:-2]): (row[-2], row[-1]) for row in rows}
+def _stored(positions: Mapping[Path_, tuple[int, int]]) -> str:
+    """Positions as JSON text inside the JSON: reading the file then skips over them, and
+    they are parsed only if a message needs one (see StoredPositions)."""
+    return json.dumps([[*key, *where] for key, where in positions.items()],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+class StoredPositions(Mapping[Path_, tuple[int, int]]):
+    """The positions of a cached parse, read from their JSON text when first looked up:
+    a check that finds nothing wrong never needs them."""
+
+    def __init__(self, text: str):
+        if not isinstance(text, str):
+            raise TypeError("positions are stored as JSON text")
+        self._text = text
+        self._positions: dict[Path_, tuple[int, int]] | None = None
+
+    def _read(self) -> dict[Path_, tuple[int, int]]:
+        if self._positions is None:
+            try:
+                self._positions = {tuple(row[:-2]): (row[-2], row[-1])
+                                   for row in json.loads(self._text)}
+            except (ValueError, TypeError, IndexError):  # a damaged cache: places unknown
+                self._positions = {}
+        return self._positions
+
+    def __getitem__(self, path: Path_) -> tuple[int, int]:
+        return self._read()[path]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())

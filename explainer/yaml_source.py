@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -67,8 +67,8 @@ class LoadedYaml:
 
     path: str
     value: Any = None
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    positions: Mapping[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: Mapping[Path_, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def position(self, path: Path_) -> tuple[int, int]:
@@ -288,6 +288,9 @@ class _Builder:
         self.events = events
         self.index = 0
         self.loaded = loaded
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.key_positions: dict[Path_, tuple[int, int]] = {}
+        loaded.positions, loaded.key_positions = self.positions, self.key_positions
 
     def _next(self) -> yaml.Event:
         event = self.events[self.index]
@@ -300,7 +303,7 @@ class _Builder:
     def build(self) -> Any:
         self._next()  # StreamStart
         if isinstance(self._peek(), yaml.StreamEndEvent):
-            self.loaded.positions[()] = (1, 1)
+            self.positions[()] = (1, 1)
             return None
         self._next()  # DocumentStart
         value = self._node(())
@@ -324,7 +327,7 @@ class _Builder:
         event: Any = self.events[self.index]
         self.index += 1
         mark = event.start_mark
-        self.loaded.positions[path] = (mark.line + 1, mark.column + 1)
+        self.positions[path] = (mark.line + 1, mark.column + 1)
         kind = type(event)
         if kind is yaml.AliasEvent:
             self._fail(event, f"alias '*{event.anchor}' is not allowed; "
@@ -354,7 +357,7 @@ class _Builder:
     def _mapping(self, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
         events = self.events
-        key_positions = self.loaded.key_positions
+        key_positions = self.key_positions
         while type(key_event := events[self.index]) is not yaml.MappingEndEvent:
             if type(key_event) is not yaml.ScalarEvent:
                 self._fail(key_event, "a key must be plain text")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from explainer import yaml_source
-from explainer.parse_cache import ParseCache
+from explainer.parse_cache import ParseCache, StoredPositions
 from explainer.store import load_dataset
 from tests.conftest import REPO
 
@@ -61,3 +61,19 @@ def test_diagnostics_are_the_same_with_a_warm_cache(tmp_path: Path) -> None:
     yaml_source._PARSED.clear()
     warm = load_dataset(data, tmp_path, parses=ParseCache(tmp_path, writable=False))[1]
     assert warm == cold and any("persona" in d.message for d in warm)
+
+
+def test_positions_are_read_only_when_a_message_needs_one(tmp_path: Path) -> None:
+    path = REPO / "data" / "positions.yaml"
+    parsed = _fresh(path, "data/positions.yaml", ParseCache(tmp_path, writable=True))
+    digest = yaml_source.hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    again = ParseCache(tmp_path, writable=False).get("data/positions.yaml", digest)
+    assert again is not None
+    assert isinstance(again.positions, StoredPositions)
+    assert again.positions._positions is None  # not parsed by reading the file
+    assert again.position((2, "stance")) == parsed.position((2, "stance")) != (1, 1)
+    assert again.positions._positions is not None
+
+
+def test_damaged_positions_point_at_the_start_of_the_file() -> None:
+    assert StoredPositions("[[0, 'x'").get((0,)) is None
