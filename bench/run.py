@@ -41,6 +41,7 @@ table in bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -64,7 +65,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
 CLI_BUILD_LIMIT_S = 20.0
-GOALS = {"ratio": 1.10, "check_s": 1.0, "refresh_s": 1.0}
+GOALS = {"ratio": 1.15, "check_warm_s": 0.5, "check_cold_s": 1.0, "refresh_s": 1.0}
 # How often the preview page is fetched while waiting for an edit: often enough to time
 # a refresh to ±13 ms, rarely enough not to slow the server's rebuild (same process).
 POLL_S = 0.025
@@ -165,6 +166,9 @@ def snapshot_package(work: Path) -> tuple[Path, dict]:
     digest = hashlib.sha256()
     for path in sorted((target / "explainer").rglob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
+    # Compiled as pip compiles an installed package, as MkDocs and Material are: where
+    # PYTHONDONTWRITEBYTECODE is set, the copy would otherwise be compiled on every run.
+    compileall.compile_dir(str(target / "explainer"), quiet=1)
     return target, {"explainer_sha256": digest.hexdigest()[:16], **git_state()}
 
 
@@ -240,20 +244,27 @@ def measure_check(root: Path, reps: int, env: Env, logs: Path) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"bench: in-process check failed:\n{proc.stderr[-3000:]}")
     in_process = json.loads(proc.stdout.strip().splitlines()[-1])
-    cli = []
-    for i in range(min(reps, 3)):
-        log_path = logs / f"check-{i}.log"
-        result = must(timed_run([env.python, "-m", "explainer.cli", "--root", str(root),
-                                 "check", "--strict"], env, root, log_path),
-                      "check --strict", log_path)
-        cli.append(result["wall_s"])
-    text = (logs / "check-0.log").read_text()
+    cli = time_check_cli(root, reps, env, logs, "cold")
+    text = (logs / "check-cold-0.log").read_text()
     counts = re.search(r"(\d+) errors?, (\d+) warnings? \((\d+) ms\)", text)
     return {"in_process_s": statistics.median(in_process), "in_process_all_s": in_process,
-            "cli_subprocess_s": statistics.median(cli),
+            "cli_subprocess_s": statistics.median(cli), "cli_all_s": cli,
             "cli_reported_ms": int(counts.group(3)) if counts else None,
             "errors": int(counts.group(1)) if counts else None,
             "warnings": int(counts.group(2)) if counts else None}
+
+
+def time_check_cli(root: Path, reps: int, env: Env, logs: Path, label: str) -> list[float]:
+    """Wall times of `check --strict` on the command line, interpreter start included:
+    cold before any build (no parse cache), warm after one (the parse cache filled)."""
+    times = []
+    for i in range(min(max(reps, 3), 5)):
+        log_path = logs / f"check-{label}-{i}.log"
+        result = must(timed_run([env.python, "-m", "explainer.cli", "--root", str(root),
+                                 "check", "--strict"], env, root, log_path),
+                      "check --strict", log_path)
+        times.append(result["wall_s"])
+    return times
 
 
 def _article(html: str) -> str:
@@ -346,6 +357,9 @@ def measure_size(label: str, root: Path, work: Path, env: Env, reps: int,
     export = must(timed_run([env.python, str(BENCH / "export_markdown.py"), str(root),
                              str(export_dir)], env, root, log_path), "export", log_path)
     export["summary"] = json.loads(log_path.read_text().strip().splitlines()[-1])
+    log(f"{label}: check on the command line with the parse cache the export filled")
+    warm = time_check_cli(root, reps, env, logs, "warm")
+    check["cli_warm_s"], check["cli_warm_all_s"] = statistics.median(warm), warm
     plain_config = write_plain_config(root, export_dir)
     variants = {
         "ours": [env.python, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
@@ -493,7 +507,8 @@ def _kb(n: int) -> str:
 
 
 def table(results: dict) -> str:
-    head = ("| project | reps | check in-process | check CLI | ours build | plain build | "
+    head = ("| project | reps | check in-process | check CLI cold / warm | ours build | "
+            "plain build | "
             "ours/plain (CPU) | pages | pages/s | peak RSS ours / plain | entity page median "
             "/ max | search index |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
@@ -501,7 +516,8 @@ def table(results: dict) -> str:
         s = r["site"]
         lines.append(
             f"| {r['label']} | {r['reps']} | {r['check']['in_process_s'] * 1000:,.0f} ms | "
-            f"{r['check']['cli_subprocess_s']:.2f} s | {r['ours']['wall_s']:.2f} s | "
+            f"{r['check']['cli_subprocess_s']:.2f} / {r['check']['cli_warm_s']:.2f} s | "
+            f"{r['ours']['wall_s']:.2f} s | "
             f"{r['plain']['wall_s']:.2f} s | {r['ratio']:.2f} ({r['cpu_ratio']:.2f}) | "
             f"{s['html_pages']} | "
             f"{r['pages_per_s']:.1f} | {r['ours']['peak_rss_mib']:.0f} / "
@@ -530,8 +546,11 @@ def goals(results: dict) -> list[dict]:
             by_label["1000 actors"]["site"]["entity_page_median_bytes"]
             / by_label["10 actors"]["site"]["entity_page_median_bytes"], 1.0, "ratio")
     if "1000 actors" in by_label:
-        add("check of 1000 actors (in-process)",
-            by_label["1000 actors"]["check"]["in_process_s"], GOALS["check_s"], "s")
+        check = by_label["1000 actors"]["check"]
+        add("check of 1000 actors, command line, warm parse cache", check["cli_warm_s"],
+            GOALS["check_warm_s"], "s")
+        add("check of 1000 actors, command line, cold", check["cli_subprocess_s"],
+            GOALS["check_cold_s"], "s")
     if results.get("serve"):
         add("preview refresh after a one-fact edit, bundled",
             results["serve"]["refresh_s"], GOALS["refresh_s"], "s")

@@ -4,21 +4,22 @@ rendered by the build itself, and the site is the same byte for byte either way.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import signal
 import subprocess
 import sys
-import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from explainer.render import background
 from explainer.render.background import BackgroundRenderer
 from explainer.render.pages import GeneratedPage
+from explainer.render.templates import PACKAGE_TEMPLATES
 
-from .conftest import REPO
+from .conftest import REPO, copy_project, run_cli
 from .hardening.support import hash_tree
 
 PARENT = os.getpid()
@@ -58,16 +59,20 @@ def test_a_page_the_child_cannot_render_is_rendered_here() -> None:
         renderer.close()
 
 
-def test_an_error_is_raised_by_the_build_itself() -> None:
+def test_an_error_is_kept_for_the_build_to_raise() -> None:
+    """MkDocs would report an error raised while it reads a page as a missing or
+    unreadable file: the page reads as empty, and the build raises the error itself."""
     def always_fails() -> str:
         raise ValueError(f"broken in {where()}")
 
-    renderer = BackgroundRenderer([page("a", always_fails)])
+    renderer = BackgroundRenderer([page("a", always_fails), page("b", always_fails)])
     try:
-        with pytest.raises(ValueError, match="broken in here"):
-            renderer.markdown("a/index.md")
+        assert renderer.markdown("a/index.md") == ""
+        assert renderer.markdown("b/index.md") == ""
     finally:
         renderer.close()
+    assert isinstance(renderer.failure, ValueError)
+    assert str(renderer.failure) == "broken in here"  # the first page's, rendered here
 
 
 def test_a_page_that_logs_is_left_to_the_build(caplog: pytest.LogCaptureFixture) -> None:
@@ -114,15 +119,76 @@ def test_close_stops_a_child_still_rendering() -> None:
 
 
 def test_no_fork_while_another_thread_runs() -> None:
-    assert background.available() == sys.platform.startswith("linux")
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
+    script = """
+import threading
+from explainer.render import background
+print(background.available())
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+print(background.available())
+stop.set()
+other.join()
+"""
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.split()
+    assert shown == [str(sys.platform.startswith("linux")), "False"]
+
+
+def test_a_fork_that_fails_leaves_nothing_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    before = set(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", no_fork)
+    with pytest.raises(OSError):
+        BackgroundRenderer([page("a", where)])
+    assert set(os.listdir("/proc/self/fd")) == before
+
+
+def test_the_child_keeps_no_descriptor_but_its_pipe(tmp_path: Path) -> None:
+    """A lock the build holds (one build at a time) is not held on by the child."""
+    lock_path = tmp_path / "lock"
+    held = open(lock_path, "w")  # noqa: SIM115 - closed below, while the child lives
+    fcntl.flock(held, fcntl.LOCK_EX)
+
+    started = tmp_path / "started"
+
+    def waits() -> str:
+        if os.getpid() != PARENT:
+            started.touch()
+            signal.pause()
+        return "here"
+
+    renderer = BackgroundRenderer([page("a", waits)])
     try:
-        assert not background.available()
+        for _ in range(500):  # until the child renders: its set-up is done by then
+            if started.exists():
+                break
+            time.sleep(0.01)
+        held.close()  # this process lets go; the child, alive, must not hold it still
+        with open(lock_path, "w") as other:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if still held
+        child_fds = os.listdir(f"/proc/{renderer._pid}/fd")
+        assert len(child_fds) <= 4, child_fds  # standard streams and the pipe
     finally:
-        stop.set()
-        other.join()
+        renderer.close()
+
+
+def test_a_child_reaped_elsewhere_does_not_leave_the_build_waiting() -> None:
+    def first() -> str:
+        if os.getpid() != PARENT:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return "here"
+
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps children
+    try:
+        renderer = BackgroundRenderer([page("a", first), page("b", where)])
+        texts = [renderer.markdown(uri).split("\n")[2] for uri in ("a/index.md", "b/index.md")]
+        renderer.close()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert texts == ["here", "here"]
 
 
 # mkdocs build, telling on stderr how many pages the child delivered.
@@ -169,3 +235,30 @@ def test_a_large_site_is_the_same_rendered_either_way(tmp_path: Path) -> None:
     assert build(project, tmp_path / "together", background_render=True) == "delivered 150"
     assert build(project, tmp_path / "alone", background_render=False) == "delivered 0"
     assert hash_tree(tmp_path / "together") == hash_tree(tmp_path / "alone")
+
+
+@pytest.mark.parametrize("failing", [
+    '{% if actor.id == "putin" %}{% include "missing.html" %}{% endif %}',  # OSError
+    '{% if actor.id == "putin" %}{{ actor.name.index("zzz") }}{% endif %}',  # ValueError
+])
+def test_a_page_failing_in_the_background_reads_as_it_would_without(
+        tmp_path: Path, failing: str) -> None:
+    """One actor's page fails: the same single line either way, and no 'File not found'
+    or 'Encoding error' from MkDocs reading the page the child could not deliver."""
+    outputs = []
+    for background_render in (True, False):
+        root = copy_project(tmp_path / f"project-{background_render}")
+        template = root / "overrides" / "explainer" / "actor.html"
+        template.parent.mkdir(parents=True, exist_ok=True)
+        template.write_text(failing + "\n" + (PACKAGE_TEMPLATES / "actor.html").read_text(
+            encoding="utf-8"), encoding="utf-8")
+        config = root / "mkdocs.yml"
+        setting = "" if background_render else "\n      background_render: false"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "  - explainer:", "  - explainer:" + setting, 1), encoding="utf-8")
+        run = run_cli(root, "build", timeout=120)
+        assert run.returncode == 1, run.stderr
+        outputs.append(run.stderr.replace(str(root), "ROOT"))
+    assert outputs[0] == outputs[1]
+    [line] = [line for line in outputs[0].splitlines() if "error" in line]
+    assert "actor.html" in line or "missing.html" in line, line

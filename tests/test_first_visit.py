@@ -5,8 +5,11 @@ tests/browser/test_reader.py watches the requests themselves)."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from mkdocs.utils import get_theme_dir
@@ -56,6 +59,18 @@ def test_rules_in_at_rules_and_selector_lists_are_cut_too() -> None:
         "@media screen{[data-md-color-primary=indigo]{--x:1}}:root{--z:3}"
 
 
+def test_colour_names_and_negations_are_read_as_material_writes_them() -> None:
+    """"deep purple" is data-md-color-primary="deep-purple" on the page; a rule that only
+    rules the dark scheme out applies to a site with the light scheme alone."""
+    assert PALETTE is not None
+    whole = PALETTE.read_text(encoding="utf-8")
+    purple = palette_subset(whole, colours_used({"primary": "deep purple"}))
+    assert "[data-md-color-primary=deep-purple]{" in purple
+    amber = palette_subset(whole, colours_used({"scheme": "default", "primary": "amber"}))
+    assert "[data-md-color-primary=amber]:not([data-md-color-scheme=slate])" in amber
+    assert "[data-md-color-scheme=slate]{" not in amber
+
+
 def test_the_colours_in_use_come_from_every_palette_entry() -> None:
     palette = [{"media": "(prefers-color-scheme: light)", "scheme": "default",
                 "primary": "teal"},
@@ -88,16 +103,38 @@ def test_the_stylesheet_and_script_are_minified(site: Path) -> None:
 
 
 def test_the_icon_is_the_explainers_mark_inside_the_page(site: Path) -> None:
+    mark = (ASSETS_DIR / "favicon.svg").read_text(encoding="utf-8").strip()
     for page in html_pages(site):
         text = page.read_text(encoding="utf-8")
         icons = re.findall(r'<link rel="icon" href="([^"]*)"', text)
         assert len(icons) == 1, page
-        assert icons[0].startswith("data:image/svg+xml,%3Csvg"), page
-    assert not (site / "assets" / "favicon.svg").exists()
+        address = urlsplit(html.unescape(icons[0]))
+        assert (address.scheme, address.fragment) == ("data", ""), page  # all of it
+        media, _, svg = unquote(address.path).partition(",")
+        assert media == "image/svg+xml" and svg == mark, page
+    ElementTree.fromstring(mark)  # well-formed
 
 
 def test_every_page_with_search_holds_its_index_back(site: Path) -> None:
-    for page in html_pages(site):
-        text = page.read_text(encoding="utf-8")
-        if 'name="search"' in text:
-            assert "exSearchOnDemand" in text, page
+    with_search = [page for page in html_pages(site)
+                   if 'name="search"' in page.read_text(encoding="utf-8")]
+    assert len(with_search) > 30  # every page of the bundled site
+    for page in with_search:
+        assert "exSearchOnDemand" in page.read_text(encoding="utf-8"), page
+
+
+def test_the_explainers_stylesheet_comes_before_the_sites_own(tmp_path: Path) -> None:
+    """Where Material linked its palette: a site's rule wins at the same specificity."""
+    root = copy_project(tmp_path / "project")
+    (root / "content" / "assets").mkdir(parents=True, exist_ok=True)
+    (root / "content" / "assets" / "site.css").write_text(
+        "[data-md-color-scheme=slate]{--md-default-bg-color:#000}\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + "\nextra_css:\n  - assets/site.css\n", encoding="utf-8")
+    run = run_cli(root, "build")
+    assert run.returncode == 0, run.stderr
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', home)
+    assert [link for link in links if "assets/" in link and "stylesheets" not in link] == \
+        ["assets/explainer.css", "assets/site.css"]

@@ -76,4 +76,5 @@ def test_positions_are_read_only_when_a_message_needs_one(tmp_path: Path) -> Non
 
 
 def test_damaged_positions_point_at_the_start_of_the_file() -> None:
-    assert StoredPositions("[[0, 'x'").get((0,)) is None
+    loaded = yaml_source.LoadedYaml("data/actors.yaml", [], StoredPositions("[[0, 'x'"))
+    assert loaded.position((0, "name")) == (1, 1)

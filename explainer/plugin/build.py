@@ -7,6 +7,7 @@ the hand-written sections. Problems stop the build as one `ExplainerError`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import logging
@@ -211,9 +212,11 @@ class SiteBuild:
             files.append(File.generated(config, path, content=content))
         self.files = files
         # The facts and pages live until the build ends: the collector need not walk them
-        # again on each of the many collections MkDocs' rendering causes (undone in close).
-        gc.freeze()
-        self.frozen = True
+        # again on each of the many collections MkDocs' rendering causes (undone in close;
+        # left alone when something else froze objects already, the preview say).
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            self.frozen = True
         return files
 
     def _generated_pages(self) -> list[GeneratedPage]:
@@ -225,13 +228,20 @@ class SiteBuild:
         pages = planned_pages(self.templates)
         if self.settings.background_render and len(pages) >= background.MIN_PAGES \
                 and background.available():
-            self.renderer = background.BackgroundRenderer(pages)
+            with contextlib.suppress(OSError):  # no process to be had: render here
+                self.renderer = background.BackgroundRenderer(pages)
         return pages
 
     def _page_file(self, config: MkDocsConfig, page: GeneratedPage) -> File:
         if self.renderer is None or page.src_uri not in self.renderer:
             return File.generated(config, page.src_uri, content=page.markdown)
         return DeliveredPage.waiting(config, page.src_uri, self.renderer)
+
+    def raise_render_failure(self) -> None:
+        """A page's template failed while MkDocs read the pages: the build stops with that
+        error, as it would have while the pages were rendered before MkDocs read them."""
+        if self.renderer is not None and self.renderer.failure is not None:
+            raise self.renderer.failure
 
     def close(self) -> None:
         """After the build, or when it stopped: no child left rendering, and every object

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 _ATTRIBUTE = re.compile(r"data-md-color-(scheme|primary|accent)=([\w-]+)")
+# A colour a selector rules out (`:not([data-md-color-scheme=slate])`) is no condition.
+_NEGATION = re.compile(r":not\([^()]*\)")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # What Material's base.html assumes where a palette entry leaves a setting out.
 _DEFAULTS = {"scheme": "default", "primary": "indigo", "accent": "indigo"}
@@ -32,7 +34,9 @@ def colours_used(palette: Any) -> set[tuple[str, str]]:
     for entry in entries:
         if isinstance(entry, dict):
             for setting, default in _DEFAULTS.items():
-                used.add((setting, str(entry.get(setting) or default)))
+                # As Material's base.html writes it into the page: "deep purple" is
+                # data-md-color-primary="deep-purple".
+                used.add((setting, str(entry.get(setting) or default).replace(" ", "-")))
     return used
 
 
@@ -50,7 +54,8 @@ def _kept(css: str, used: set[tuple[str, str]]) -> Iterator[str]:
                 yield f"{prelude}{{{inner}}}"
             continue
         selectors = [selector for selector in prelude.split(",")
-                     if all(pair in used for pair in _ATTRIBUTE.findall(selector))]
+                     if all(pair in used
+                            for pair in _ATTRIBUTE.findall(_NEGATION.sub("", selector)))]
         if selectors:
             yield f"{','.join(selectors)}{{{body}}}"
 

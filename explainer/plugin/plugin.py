@@ -85,6 +85,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             self.build.close()
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        self._current().raise_render_failure()  # after MkDocs read every page
         # Material's templates are compiled anew on every build unless cached too.
         env.bytecode_cache = template_cache(self._current().cache_dir)
         self._current().env = env

@@ -29,7 +29,7 @@ SCRIPT = "assets/new-since-visit.js"
 MATERIAL_FAVICON = "assets/images/favicon.png"
 # The explainer's mark, written into each page's head: no request of its own.
 FAVICON_URI = "data:image/svg+xml," + quote(
-    (ASSETS_DIR / "favicon.svg").read_text(encoding="utf-8").strip(), safe=" =:/,.#-")
+    (ASSETS_DIR / "favicon.svg").read_text(encoding="utf-8").strip(), safe=" =:/,.-")
 
 
 def add_theme_layer(config: MkDocsConfig) -> None:
@@ -45,13 +45,15 @@ def add_theme_layer(config: MkDocsConfig) -> None:
 
 
 def link_assets(config: MkDocsConfig) -> None:
-    """The stylesheet and script in every page's head, after the site's own; the
+    """The stylesheet in every page's head before the site's own, the script after; the
     explainer's mark as the icon unless the site chose one (a small SVG in the page,
     where Material's own is a PNG of two kilobytes, fetched)."""
     if config.theme.get("favicon") == MATERIAL_FAVICON:
         config.theme["favicon"] = FAVICON_URI
     if STYLESHEET not in config.extra_css:
-        config.extra_css.append(STYLESHEET)
+        # Before the site's own stylesheets, where Material links its palette: a site's
+        # rule wins over the explainer's (and the palette's) at the same specificity.
+        config.extra_css.insert(0, STYLESHEET)
     if not any(str(script) == SCRIPT for script in config.extra_javascript):
         config.extra_javascript.append(ExtraScriptValue(SCRIPT))
 

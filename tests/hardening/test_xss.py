@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from explainer.plugin.theme import FAVICON_URI
 from explainer.testing import in_ci, missing_browser
 from explainer.yaml_source import load_yaml_bytes
 
@@ -95,6 +96,8 @@ class PageScan(HTMLParser):
             value = value or ""
             if name.startswith("on"):
                 self.handlers.add((tag, name, value))
+            if (tag, name, value) == ("link", "href", FAVICON_URI):
+                continue  # the page icon the theme writes in, the same on every site
             if name in URL_ATTRIBUTES and BAD_SCHEME.match(re.sub(r"[\x00-\x20]", "", value)):
                 self.urls.add((tag, name, value))
         if tag == "script":

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from explainer.localsite import serving, site_url
+from explainer.plugin.theme import FAVICON_URI
 from explainer.testing import CHROMIUM_ARGS, chromium_path
 
 TRAP = """
@@ -25,8 +26,10 @@ for (const name of ["alert", "confirm", "prompt", "print"]) {
   };
 }
 """
+# The page icon the theme writes into every page (a data: URL of its own, not from data).
 INSPECT = """
 (scope) => {
+  const ICON = ICON_URI;
   const root = document.querySelector(scope);
   const bad = [];
   const urlAttributes = ["href", "src", "action", "formaction", "xlink:href", "poster",
@@ -39,7 +42,9 @@ INSPECT = """
       if (name.startsWith("on") && /alert|xss/.test(a.value)) {
         bad.push(`<${el.tagName.toLowerCase()} ${name}="${a.value}">`);
       }
-      if (urlAttributes.includes(name) && /^(javascript|data|vbscript):/.test(value)) {
+      const themeIcon = el.matches('link[rel="icon"]') && a.value === ICON;
+      if (urlAttributes.includes(name) && /^(javascript|data|vbscript):/.test(value)
+          && !themeIcon) {
         bad.push(`<${el.tagName.toLowerCase()} ${name}="${a.value}">`);
       }
     }
@@ -55,7 +60,7 @@ INSPECT = """
   return {bad, xss: window.__xss, calls: window.__xss_calls,
           text: document.body ? document.body.innerText : "", title: document.title};
 }
-"""
+""".replace("ICON_URI", json.dumps(FAVICON_URI))
 
 
 def url_path(relative: str) -> str:
