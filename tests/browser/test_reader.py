@@ -214,3 +214,17 @@ def test_content_without_javascript(new_context, site: Site, path: str) -> None:
                  f"{cells.count()} stance link(s)")
         if not rows.first.is_visible() or not cells.first.is_visible():
             fail(f"{url}: with JavaScript off the matrix rows are hidden")
+
+
+def test_the_phone_header_shows_the_whole_title_inside_the_bar(new_context, site: Site) -> None:
+    """On a phone the site's name wraps onto two lines, centred in the bar, not cut at
+    its top edge."""
+    page = new_context(viewport=PHONE).new_page()
+    open_page(page, site.url())
+    bar, title = page.evaluate("""() => {
+        const box = e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; };
+        return [box(document.querySelector('.md-header')),
+                box(document.querySelector('.md-header__topic .md-ellipsis'))]; }""")
+    assert title[0] >= bar[0] + 3 and title[1] <= bar[1] - 3, (bar, title)
+    top_gap, bottom_gap = title[0] - bar[0], bar[1] - title[1]
+    assert abs(top_gap - bottom_gap) <= 3, (bar, title)
