@@ -137,7 +137,9 @@ def _walk(folder: Path, prefix: str, ancestors: frozenset[str],
         problems.append(Diagnostic(shown_name(path, root), 1, 1, "error", message))
 
     real = os.path.realpath(folder)
-    if real in ancestors:
+    # A link to a folder that holds one being read (its parent, data/ itself) is a loop
+    # too: walking it would read every other kind's files before coming round again.
+    if any(seen == real or seen.startswith(real + os.sep) for seen in ancestors):
         problem(folder, "symbolic link loop (it leads back to a folder that contains it); "
                         "remove the link")
         return

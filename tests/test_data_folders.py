@@ -220,6 +220,16 @@ def test_what_a_folder_cannot_hold_is_one_line_each(minimal: Path) -> None:
         "regular file; replace it with a text file"]
 
 
+def test_a_link_to_the_data_folder_is_one_loop_not_every_other_kind(minimal: Path) -> None:
+    """A link up to data/ would otherwise read sources, issues... as actors."""
+    data = minimal / "data"
+    write_folder(data, "actors", {"a.yaml": entries_of(data / "actors.yaml")})
+    (data / "actors" / "up").symlink_to(data)
+    assert messages(minimal) == [
+        "data/actors/up:1:1: error: symbolic link loop (it leads back to a folder that "
+        "contains it); remove the link"]
+
+
 # -- schemas and editors ------------------------------------------------------------------
 
 
