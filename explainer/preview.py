@@ -47,6 +47,7 @@ class Preview:
         self.serve_url = serve_url
         self._full_build = full_build
         self.config: MkDocsConfig | None = None  # of the last good full build
+        self.failed = False  # the last full build stopped with an error
         self.stamps: dict[Path, tuple[int, int]] = {}
         self.data_dir = root / "data"
         reads.start_recording()
@@ -64,6 +65,10 @@ class Preview:
         if self.config is not None:
             outside = sorted(p for p in changed if self.data_dir not in p.parents)
             why = f"{_shown(outside[0], self.root)} changed" if outside else ""
+        elif self.failed:
+            edited = sorted(changed)
+            why = "the last build had stopped" + (
+                f"; {_shown(edited[0], self.root)} changed" if edited else "")
         if self.config is not None and not why:
             try:
                 outcome = self._partial(self.config)
@@ -76,7 +81,9 @@ class Preview:
             why = why or outcome or ""
         self.config = None  # until the full build succeeds
         gc.unfreeze()
+        self.failed = True
         config = self._full_build()
+        self.failed = False
         build = _site_build(config)
         for file in build.files:  # the staging folder they were written to is now this
             file.dest_dir = str(self.site_dir)

@@ -105,3 +105,18 @@ def test_bad_data_keeps_the_last_good_preview(project: Path, tmp_path: Path) -> 
     _replace(actors, "role: Secretary of State", "role: Top Diplomat")
     assert preview.update().kind == "partial"
     assert "Top Diplomat" in page.read_text()
+
+
+def test_the_build_after_a_failed_one_says_why_it_is_full(project: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    preview = make_preview(project, served, URL)
+    preview.update()
+    section = project / "content" / "setting-the-stage.md"
+    _replace(section, "[[actor:putin]]", "[[actor:puttin]]")  # a full build, which fails
+    with pytest.raises(Exception, match="1 error"):  # printed as the build prints it
+        preview.update()
+    _replace(section, "[[actor:puttin]]", "[[actor:putin]]")
+    outcome = preview.update()
+    assert (outcome.kind, outcome.why) == (
+        "full", "the last build had stopped; content/setting-the-stage.md changed")
