@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -262,3 +263,14 @@ def test_a_page_failing_in_the_background_reads_as_it_would_without(
     assert outputs[0] == outputs[1]
     [line] = [line for line in outputs[0].splitlines() if "error" in line]
     assert "actor.html" in line or "missing.html" in line, line
+
+
+def test_no_thread_for_the_reader_leaves_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_thread(self) -> None:  # noqa: ANN001
+        raise RuntimeError("can't start new thread")
+
+    before = set(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    with pytest.raises(OSError, match="no thread"):
+        BackgroundRenderer([page("a", where)])
+    assert set(os.listdir("/proc/self/fd")) == before

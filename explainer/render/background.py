@@ -80,7 +80,13 @@ class BackgroundRenderer:
         self._pid = pid
         self._receiver = threading.Thread(target=self._receive, args=(read_end,),
                                           name="explainer-background-render", daemon=True)
-        self._receiver.start()
+        try:
+            self._receiver.start()
+        except RuntimeError as exc:  # no thread to be had (a process limit): render here
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_end)
+            raise OSError(f"no thread for the background render: {exc}") from exc
         atexit.register(self.close)  # a build stopped by a signal never reaches close()
 
     def __contains__(self, src_uri: str) -> bool:
