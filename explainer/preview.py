@@ -15,7 +15,8 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from .diagnostics import ExplainerError
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import PluginCollection
 
     from .plugin.build import Refreshed, SiteBuild
 
@@ -115,8 +117,9 @@ class Preview:
         for page in stale:
             _populate_page(page, config, files)
         documents = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        for page in stale:
-            _build_page(page, config, documents, build.nav, build.env)
+        with _search_left_alone(config.plugins):
+            for page in stale:
+                _build_page(page, config, documents, build.nav, build.env)
         _build_theme_template("sitemap.xml", build.env, files, config, build.nav)
         _write_changed(self.site_dir, refreshed)
         return Outcome("partial", len(stale))
@@ -134,6 +137,27 @@ class Preview:
                     continue
                 found[path] = (status.st_mtime_ns, status.st_size)
         return found
+
+
+@contextmanager
+def _search_left_alone(plugins: PluginCollection) -> Iterator[None]:
+    """While pages are rendered again, search plugins (MkDocs' and Material's) do not index
+    them: the index served is the last full build's, and indexing would only cost time and
+    grow a list in memory with every save. Their other page work still runs."""
+    indexes = {name: plugin.search_index for name, plugin in plugins.items()
+               if name.rsplit("/", 1)[-1] == "search" and hasattr(plugin, "search_index")}
+    for name in indexes:
+        plugins[name].search_index = _NotIndexed()  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for name, index in indexes.items():
+            plugins[name].search_index = index  # type: ignore[attr-defined]
+
+
+class _NotIndexed:
+    def add_entry_from_context(self, page: object) -> None:
+        pass
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -120,3 +120,30 @@ def test_the_build_after_a_failed_one_says_why_it_is_full(project: Path, tmp_pat
     outcome = preview.update()
     assert (outcome.kind, outcome.why) == (
         "full", "the last build had stopped; content/setting-the-stage.md changed")
+
+
+def test_a_partial_refresh_leaves_the_search_index_alone(project: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from material.plugins.search.plugin import SearchIndex
+
+    indexed: list[str] = []
+    add_entry = SearchIndex.add_entry_from_context
+
+    def counting(self: SearchIndex, page: object) -> None:
+        indexed.append(getattr(page, "url", ""))
+        add_entry(self, page)
+
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", counting)
+    served = tmp_path / "served"
+    served.mkdir()
+    preview = make_preview(project, served, URL)
+    first = preview.update()
+    assert len(indexed) == first.pages  # a full build indexes every page
+    _replace(project / "data" / "actors.yaml", "role: Secretary of State",
+             "role: Top Diplomat")
+    assert preview.update().kind == "partial"
+    assert "Top Diplomat" in (served / "actors" / "rubio" / "index.html").read_text()
+    assert len(indexed) == first.pages  # the pages were rendered, not indexed again
+    _replace(project / "content" / "setting-the-stage.md", "\n\n", "\n\nOne more line.\n\n")
+    assert preview.update().kind == "full"
+    assert len(indexed) == 2 * first.pages
