@@ -8,7 +8,8 @@ on_config, on_pre_build, get_files, on_files, get_navigation, on_nav, on_pre_pag
 read_source, on_page_markdown), in that order, as `mkdocs.commands.build.build` does,
 but renders nothing. Each documentation page, hand-written or generated, is written to
 EXPORT_DIR/<src_uri> as its front matter (page.meta) followed by the Markdown as it is
-after every plugin's on_page_markdown. Other files the plugin or docs_dir provide
+after every plugin's on_page_markdown; generated pages whole (our build sends their HTML
+bodies past Markdown, plain MkDocs converts them). Other files the plugin or docs_dir provide
 (assets, generated downloads) are copied as they are; theme files are not (MkDocs adds
 those itself). Prints a JSON summary on stdout.
 """
@@ -33,6 +34,9 @@ def export(root: Path, out: Path) -> dict:
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site)
         config = config.plugins.on_config(config)
+        # Our build hands generated pages' HTML bodies past Markdown; plain MkDocs converts
+        # whole pages, so the whole Markdown is exported.
+        config.plugins["explainer"].build.html_as_is = False
         config.plugins.on_pre_build(config=config)
         files = get_files(config)
         env = config.theme.get_env()

@@ -45,7 +45,7 @@ from ..project import (
     template_problems,
 )
 from ..references import check_reference, find_references
-from ..render import background
+from ..render import background, html_body
 from ..render.expand import expand
 from ..render.pages import (
     DATA_PAGE,
@@ -142,6 +142,10 @@ class SiteBuild:
         self.env: Environment | None = None
         self.renderer: background.BackgroundRenderer | None = None
         self.frozen = False  # gc.freeze() is in force for this build
+        # Generated pages' bodies skip Markdown (render.html_body): src_uri -> the body,
+        # from on_page_markdown to on_page_content.
+        self.html_as_is = html_body.writes_html_as_is(self.templates_dir)
+        self.bodies: dict[str, str] = {}
         # The same checks as `check`, before MkDocs walks or reads anything.
         problems = (self._cache_problems()
                     + tree_problems(self.docs, self.root)
@@ -395,7 +399,7 @@ class SiteBuild:
             page.update_date = facts.updated.isoformat()
         section = self.sections.get(page.file.src_uri)
         if section is None or self.templates is None:
-            return markdown  # a generated page, or one another plugin added
+            return self._heading_only(markdown, page)  # a generated page, or another's
         shown = self._shown_path(self.docs / page.file.src_uri)
         try:
             expanded = expand(self.templates, markdown, page.url, shown, section.first_line,
@@ -405,6 +409,28 @@ class SiteBuild:
         if facts is None:
             return expanded
         return publish.with_updated_line(expanded, facts.published, facts.updated)
+
+    def _heading_only(self, markdown: str, page: Page) -> str:
+        """What Markdown converts of a generated page: its heading; the body waits for
+        page_content."""
+        generated = self.generated.get(page.file.src_uri)
+        if generated is None or not self.html_as_is:
+            return markdown
+        body = html_body.body_of(markdown, generated.heading)
+        if body is None:
+            return markdown
+        self.bodies[page.file.src_uri] = body
+        return generated.heading
+
+    def page_content(self, content: str, page: Page) -> str:
+        """A generated page's converted heading and its body, with the body's anchors
+        known to MkDocs' link checks."""
+        body = self.bodies.pop(page.file.src_uri, None)
+        if body is None:
+            return content
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= html_body.anchor_ids(body)
+        return html_body.with_body(content, body)
 
     def page_context(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
         """What the theme's templates add to the page's head."""

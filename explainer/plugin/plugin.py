@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -62,10 +62,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                          files: Files) -> str:
         return self._current().page_markdown(markdown, page)
 
+    # First of every plugin's: the others see the page's whole HTML.
+    @event_priority(100)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         stop_reading()
-        return html
+        return self._current().page_content(html, page)
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> Any:

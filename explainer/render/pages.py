@@ -48,6 +48,7 @@ class GeneratedPage:
     actor_id: str | None = None  # the actor a per-actor page is about
     published: date | None = None
     kicker: str = ""  # above the title on its social card: the section it belongs to
+    heading: str = ""  # the end of `head`: the Markdown line of the page's title
 
     @functools.cached_property
     def markdown(self) -> str:
@@ -157,10 +158,10 @@ def _page(templates: Templates, url: str, title: str, template: str,
     body = functools.partial(templates.render, template, url, title=title, updated=updated,
                              published=published, **context)
     heading_id = heading_id or url.strip("/").split("/")[-1]
-    head = _front_matter(title, description, updated) + \
-        f"# {markdown_text(title)} {{ #{heading_id} }}\n\n"
+    heading = f"# {markdown_text(title)} {{ #{heading_id} }}\n\n"
+    head = _front_matter(title, description, updated) + heading
     return GeneratedPage(f"{url}index.md", url, title, head, body, updated, description,
-                         actors, actor_id, published, kicker)
+                         actors, actor_id, published, kicker, heading)
 
 
 def _front_matter(title: str, description: str, updated: date | None) -> str:

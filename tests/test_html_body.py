@@ -1,0 +1,126 @@
+"""Generated pages' bodies skip Markdown: the site is byte for byte what converting them
+would give, with the same anchors for MkDocs' link checks, on the bundled data and on data
+full of Markdown and HTML; a site that overrides the page templates keeps Markdown."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+
+import pytest
+import yaml
+
+from explainer.render import html_body
+from explainer.render.templates import PACKAGE_TEMPLATES
+from explainer.yaml_source import load_yaml_bytes
+
+from .conftest import copy_project, replace_in, run_cli
+from .hardening.support import hash_tree
+
+# Text that would be block Markdown, or break a block, were it outside an element.
+BLOCK_PAYLOADS = [
+    "\n\nAfter a blank line\n\n    indented four spaces\n# Not a heading\n- not a list\n",
+    "<div>an unclosed div", "</p></figure></article></div>", "`code` *em* __strong__",
+    "&amp; &lt; & ]]>", "<!-- an unclosed comment", "\n\n<div markdown=\"1\">*x*</div>\n\n",
+    "a line\\\nbreak", "{: .injected }", "!!! note\n    an admonition", "<pre>", "<p>",
+    "</div>\n\nloose text", "<script>alert(1)</script>", '"><svg onload=alert(1)>',
+]
+# Fields that are ids, references, closed sets, dates or URLs.
+NOT_TEXT = {"id", "actor", "issue", "affiliation", "source", "event", "kind", "stance",
+            "status", "url", "start", "end", "date", "as_of", "review_by", "published",
+            "sources", "quotes", "actors", "issues", "touches"}
+
+
+def with_block_payloads(root: Path) -> None:
+    """One payload appended to each text field of the data, in turn."""
+    payloads = itertools.cycle(BLOCK_PAYLOADS)
+    for path in sorted((root / "data").glob("*.yaml")):
+        entries = load_yaml_bytes(path.read_bytes(), path.name).value or []
+        for entry in entries:
+            for key, value in list(entry.items()):
+                if key in NOT_TEXT:
+                    continue
+                if isinstance(value, str):
+                    entry[key] = f"{value} {next(payloads)}"
+                elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    entry[key] = [f"{item} {next(payloads)}" for item in value]
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False,
+                                       width=1_000_000), encoding="utf-8")
+
+
+def build_in_process(root: Path, site: Path) -> dict[str, set[str]]:
+    """Build the project; the anchors MkDocs knows of each page, by its URL."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
+    build(config)
+    files = config.plugins["explainer"].build.files  # type: ignore[attr-defined]
+    return {file.page.url: set(file.page.present_anchor_ids or ())
+            for file in files.documentation_pages() if file.page is not None}
+
+
+def markdown_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html_body, "writes_html_as_is", lambda site_templates: False)
+
+
+@pytest.mark.parametrize("data", ["bundled", "block payloads"])
+def test_the_site_is_what_markdown_would_make(data: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764403911")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    root = copy_project(tmp_path / "project")
+    if data == "block payloads":
+        with_block_payloads(root)
+    direct = build_in_process(root, tmp_path / "direct")
+    with monkeypatch.context() as patch:
+        markdown_path(patch)
+        converted = build_in_process(root, tmp_path / "converted")
+    direct_files, converted_files = hash_tree(tmp_path / "direct"), hash_tree(tmp_path /
+                                                                               "converted")
+    assert sorted(direct_files) == sorted(converted_files)
+    assert [name for name in direct_files if direct_files[name] != converted_files[name]] == []
+    assert direct == converted
+    assert {"quotes", "positions"} <= direct["actors/putin/"]
+    if data == "block payloads":  # the payloads reached the pages, escaped
+        page = (tmp_path / "direct" / "actors" / "putin" / "index.html").read_text()
+        assert "&lt;div&gt;an unclosed div" in page or "indented four spaces" in page
+
+
+def test_links_to_anchors_of_generated_pages_are_checked(project: Path) -> None:
+    replace_in(project / "content" / "press-conference.md", "\n\n",
+               "\n\n[Putin's quotes](actors/putin/index.md#quotes) and "
+               "[nothing](actors/putin/index.md#no-such-anchor).\n\n")
+    result = run_cli(project, "build", "--strict", NO_MKDOCS_2_WARNING="1")
+    assert result.returncode == 1
+    problems = [line for line in result.lines if "anchor" in line]
+    assert len(problems) == 1, result.stderr
+    assert "#no-such-anchor" in problems[0]
+
+
+def test_overridden_templates_still_go_through_markdown(project: Path) -> None:
+    override = project / "overrides" / "explainer" / "actor.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text((PACKAGE_TEMPLATES / "actor.html").read_text("utf-8")
+                        + "\nRead **on** below.\n", "utf-8")
+    result = run_cli(project, "build", NO_MKDOCS_2_WARNING="1")
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "actors" / "putin" / "index.html").read_text("utf-8")
+    assert "<p>Read <strong>on</strong> below.</p>" in page
+
+
+def test_anchor_ids_are_read_as_an_html_parser_reads_them() -> None:
+    body = ('<div id="a">x</div>\n<p class="q" id=\'b&amp;c\'>y</p>\n'
+            '<a name="d" href="#a">z</a><span name="not-an-anchor">w</span>'
+            '<h2 data-id="no" id="e">v</h2>')
+    assert html_body.anchor_ids(body) == {"a", "b&c", "d", "e"}
+
+
+def test_a_body_is_kept_only_after_the_pages_own_heading() -> None:
+    heading = "# Putin { #putin }\n\n"
+    assert html_body.body_of(heading + "<p>x</p>\n", heading) == "<p>x</p>\n"
+    assert html_body.body_of("Changed by a plugin\n" + heading, heading) is None
+    assert html_body.with_body("<h1>P</h1>", "<p>x</p>\n") == "<h1>P</h1>\n<p>x</p>"
+    assert html_body.with_body("<h1>P</h1>", "\n \n") == "<h1>P</h1>"
