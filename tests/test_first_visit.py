@@ -138,3 +138,34 @@ def test_the_explainers_stylesheet_comes_before_the_sites_own(tmp_path: Path) ->
     links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', home)
     assert [link for link in links if "assets/" in link and "stylesheets" not in link] == \
         ["assets/explainer.css", "assets/site.css"]
+
+
+def test_pages_carry_no_blank_lines_or_indentation_between_tags(site: Path) -> None:
+    kept = re.compile(r"<(pre|textarea|code|kbd|script|style)\b.*?</\1>", re.S | re.I)
+    for page in html_pages(site):
+        text = kept.sub("<kept/>", page.read_text(encoding="utf-8"))
+        loose = re.search(r">[ \t]*\n[ \t]*\n|\n[ \t]+<|>\n[ \t]+", text)
+        assert loose is None, (page, text[max(loose.start() - 80, 0):loose.end() + 80])
+
+
+def test_the_inline_search_script_is_minified(site: Path) -> None:
+    page = (site / "index.html").read_text(encoding="utf-8")
+    script = next(s for s in re.findall(r"<script>(.*?)</script>", page, re.S)
+                  if "exSearchOnDemand" in s)
+    assert script.startswith("(function(){")
+    assert not re.search(r"\n[ \t]", script)  # no indentation
+    assert "once per document" not in script  # nor comments
+
+
+def test_white_space_is_compacted_only_where_it_does_not_show() -> None:
+    from explainer.render.compact_html import compact_html
+
+    page = ('<div>\n\n    <p class="a  b">Two  words\n      here</p>\n  </div>\n'
+            '<pre>  keep\n\n   this</pre>\n   <code> x\n\n  y </code>\n'
+            '<script>\n  var a = "\n\n";\n</script>\n  <TEXTAREA>\n\n a</TEXTAREA>\n\n'
+            '<kbd>\n k</kbd><style>\n  p { }\n</style>\n')
+    assert compact_html(page) == (
+        '<div>\n<p class="a  b">Two  words\n      here</p>\n</div>\n'
+        '<pre>  keep\n\n   this</pre>\n<code> x\n\n  y </code>\n'
+        '<script>\n  var a = "\n\n";\n</script>\n<TEXTAREA>\n\n a</TEXTAREA>\n<kbd>\n k</kbd>'
+        '<style>\n  p { }\n</style>\n')

@@ -13,10 +13,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..reads import end as stop_reading
+from ..render.compact_html import compact_html
 from ..render.templates import template_cache
 from .build import SiteBuild
 from .config import ExplainerConfig
-from .theme import add_assets, add_theme_layer, link_assets
+from .theme import add_assets, add_theme_layer, link_assets, minified_script
 
 if TYPE_CHECKING:  # a build need not import the preview's server
     from mkdocs.livereload import LiveReloadServer
@@ -77,7 +78,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         stop_reading()
-        return output
+        return compact_html(output)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        return compact_html(output_content) if template_name.endswith(".html") else \
+            output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._current().close()
@@ -90,6 +96,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self._current().raise_render_failure()  # after MkDocs read every page
         # Material's templates are compiled anew on every build unless cached too.
         env.bytecode_cache = template_cache(self._current().cache_dir)
+        env.filters["explainer_jsmin"] = minified_script
         self._current().env = env
         return env
 

@@ -9,11 +9,13 @@ site has a file of that name, which then wins; the stylesheet is made of the par
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import quote
 
 import rcssmin
 import rjsmin
+from markupsafe import Markup
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -90,6 +92,16 @@ def _material_palette(config: MkDocsConfig) -> Path | None:
 def _script() -> bytes:
     """The script: the parts in assets/js/, in name order, as one minified file."""
     return rjsmin.jsmin(_joined("js")).encode() + b"\n"
+
+
+def minified_script(text: str) -> Markup:
+    """An inline script of a template, minified: the filter `explainer_jsmin`."""
+    return Markup(_minified(str(text)))
+
+
+@functools.lru_cache(maxsize=16)  # the same few scripts on every page
+def _minified(text: str) -> str:
+    return rjsmin.jsmin(text).strip()
 
 
 def _joined(extension: str) -> str:
