@@ -270,9 +270,12 @@ def time_check_cli(root: Path, reps: int, env: Env, logs: Path, label: str) -> l
 def _article(html: str) -> str:
     """The page body, without what the explainer's theme layer adds around it from the
     plugin's page metadata (kicker, standfirst, byline, print header, share box), which
-    a build without the plugin cannot have."""
-    match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html,
-                      re.S)
+    a build without the plugin cannot have; with blank lines and indentation between
+    tags taken out, as the plugin takes them out of every page."""
+    from explainer.render.compact_html import compact_html
+
+    match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>',
+                      compact_html(html), re.S)
     body = _THEME_LINES.sub("", match.group(1) if match else "")
     for name in ("ex-print-header", "ex-share"):
         body = _without_div(body, f'<div class="{name}"')
