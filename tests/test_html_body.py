@@ -1,11 +1,12 @@
 """Generated pages' bodies skip Markdown: the site is byte for byte what converting them
 would give, with the same anchors for MkDocs' link checks, on the bundled data and on data
-full of Markdown and HTML; a site that overrides the page templates keeps Markdown."""
+full of Markdown and HTML; where Markdown would have turned a data text's fence lines
+into code, the text stays text. Overridden templates, other Markdown extensions and
+plugins that change a page keep the Markdown path."""
 
 from __future__ import annotations
 
 import itertools
-import logging
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from explainer.yaml_source import load_yaml_bytes
 from .conftest import copy_project, replace_in, run_cli
 from .hardening.support import hash_tree
 
-# Text that would be block Markdown, or break a block, were it outside an element.
+# Text that would be block Markdown, or break a block, were it outside an element. (Fence
+# lines and tabs are left out: Markdown changes them even inside HTML; see below.)
 BLOCK_PAYLOADS = [
     "\n\nAfter a blank line\n\n    indented four spaces\n# Not a heading\n- not a list\n",
     "<div>an unclosed div", "</p></figure></article></div>", "`code` *em* __strong__",
@@ -62,7 +64,7 @@ def build_in_process(root: Path, site: Path) -> dict[str, set[str]]:
 
 
 def markdown_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html_body, "writes_html_as_is", lambda site_templates: False)
+    monkeypatch.setattr(html_body, "writes_html_as_is", lambda templates, extensions: False)
 
 
 @pytest.mark.parametrize("data", ["bundled", "block payloads"])
@@ -70,7 +72,6 @@ def test_the_site_is_what_markdown_would_make(data: str, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764403911")
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
     root = copy_project(tmp_path / "project")
     if data == "block payloads":
         with_block_payloads(root)
@@ -118,9 +119,56 @@ def test_anchor_ids_are_read_as_an_html_parser_reads_them() -> None:
     assert html_body.anchor_ids(body) == {"a", "b&c", "d", "e"}
 
 
-def test_a_body_is_kept_only_after_the_pages_own_heading() -> None:
+def test_a_body_is_kept_only_as_the_explainer_wrote_it() -> None:
     heading = "# Putin { #putin }\n\n"
-    assert html_body.body_of(heading + "<p>x</p>\n", heading) == "<p>x</p>\n"
-    assert html_body.body_of("Changed by a plugin\n" + heading, heading) is None
+    source = '---\ntitle: "Putin"\n---\n\n' + heading + "<p>x</p>\n"
+    assert html_body.body_of(heading + "<p>x</p>\n", heading, source) == "<p>x</p>\n"
+    assert html_body.body_of("Changed by a plugin\n" + heading, heading, source) is None
+    assert html_body.body_of(heading + "<p>x</p>\n*Added*\n", heading, source) is None
     assert html_body.with_body("<h1>P</h1>", "<p>x</p>\n") == "<h1>P</h1>\n<p>x</p>"
     assert html_body.with_body("<h1>P</h1>", "\n \n") == "<h1>P</h1>"
+
+
+def test_only_extensions_that_leave_raw_html_alone_allow_it(tmp_path: Path) -> None:
+    assert html_body.writes_html_as_is(tmp_path, ["toc", "tables", "fenced_code",
+                                                  "markdown.extensions.smarty"])
+    assert not html_body.writes_html_as_is(tmp_path, ["toc", "pymdownx.critic"])
+    assert not html_body.writes_html_as_is(tmp_path, ["toc", object()])
+
+
+def edit(root: Path, kind: str, changes: dict[str, dict[str, str]]) -> None:
+    path = root / "data" / f"{kind}.yaml"
+    entries = load_yaml_bytes(path.read_bytes(), path.name).value
+    for entry in entries:
+        entry.update(changes.get(entry["id"], {}))
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def test_fence_lines_in_data_stay_text(project: Path) -> None:
+    """Markdown would make code of the lines between two fences, page HTML included."""
+    edit(project, "actors", {"putin": {"summary": "Met Trump.\n~~~\nHe *hoped*\n~~~\nfor more."}})
+    quotes = [q["id"] for q in load_yaml_bytes(
+        (project / "data" / "quotes.yaml").read_bytes(), "quotes.yaml").value
+        if q["actor"] == "trump"][:2]
+    edit(project, "quotes", {q: {"context": "Opening a fence\n```\nand text"} for q in quotes})
+    result = run_cli(project, "build", "--strict", NO_MKDOCS_2_WARNING="1")
+    assert result.returncode == 0, result.stderr
+    for name in ("putin", "trump"):
+        page = (project / "site" / "actors" / name / "index.html").read_text("utf-8")
+        assert "<pre" not in page, name
+    trump = (project / "site" / "actors" / "trump" / "index.html").read_text("utf-8")
+    assert all(f'<figure class="ex-quote" id="quote-{q}"' in trump for q in quotes)
+    putin = (project / "site" / "actors" / "putin" / "index.html").read_text("utf-8")
+    assert "~~~\nHe <em>hoped</em>\n~~~" in putin
+
+
+def test_a_plugin_that_changes_a_page_keeps_the_markdown_path(project: Path) -> None:
+    (project / "hooks.py").write_text(
+        "def on_page_markdown(markdown, page, config, files):\n"
+        "    return markdown + '\\n\\n*Reviewed by the desk.*\\n'\n", "utf-8")
+    replace_in(project / "mkdocs.yml", "docs_dir: content\n",
+               "docs_dir: content\nhooks: [hooks.py]\n")
+    result = run_cli(project, "build", NO_MKDOCS_2_WARNING="1")
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "actors" / "putin" / "index.html").read_text("utf-8")
+    assert page.index("<p><em>Reviewed by the desk.</em></p>") > page.index('id="quotes"')

@@ -144,7 +144,8 @@ class SiteBuild:
         self.frozen = False  # gc.freeze() is in force for this build
         # Generated pages' bodies skip Markdown (render.html_body): src_uri -> the body,
         # from on_page_markdown to on_page_content.
-        self.html_as_is = html_body.writes_html_as_is(self.templates_dir)
+        self.html_as_is = html_body.writes_html_as_is(self.templates_dir,
+                                                      list(config.markdown_extensions))
         self.bodies: dict[str, str] = {}
         # The same checks as `check`, before MkDocs walks or reads anything.
         problems = (self._cache_problems()
@@ -399,7 +400,7 @@ class SiteBuild:
             page.update_date = facts.updated.isoformat()
         section = self.sections.get(page.file.src_uri)
         if section is None or self.templates is None:
-            return self._heading_only(markdown, page)  # a generated page, or another's
+            return markdown  # a generated page, or one another plugin added
         shown = self._shown_path(self.docs / page.file.src_uri)
         try:
             expanded = expand(self.templates, markdown, page.url, shown, section.first_line,
@@ -410,13 +411,13 @@ class SiteBuild:
             return expanded
         return publish.with_updated_line(expanded, facts.published, facts.updated)
 
-    def _heading_only(self, markdown: str, page: Page) -> str:
-        """What Markdown converts of a generated page: its heading; the body waits for
-        page_content."""
+    def heading_only(self, markdown: str, page: Page) -> str:
+        """What Markdown converts of a generated page, after every other plugin's
+        on_page_markdown: its heading; the body waits for page_content."""
         generated = self.generated.get(page.file.src_uri)
         if generated is None or not self.html_as_is:
             return markdown
-        body = html_body.body_of(markdown, generated.heading)
+        body = html_body.body_of(markdown, generated.heading, page.file.content_string)
         if body is None:
             return markdown
         self.bodies[page.file.src_uri] = body

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -59,9 +59,18 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self._current().start_reading(page)
         return page
 
-    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
-                         files: Files) -> str:
+    def _section_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                          files: Files) -> str:
         return self._current().page_markdown(markdown, page)
+
+    # Last of every plugin's: a generated page's body skips Markdown only when no other
+    # plugin changed it.
+    @event_priority(-100)
+    def _generated_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                            files: Files) -> str:
+        return self._current().heading_only(markdown, page)
+
+    on_page_markdown = CombinedEvent(_section_markdown, _generated_markdown)
 
     # First of every plugin's: the others see the page's whole HTML.
     @event_priority(100)

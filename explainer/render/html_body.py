@@ -5,8 +5,14 @@ own, with every text from the data inside an element. Markdown hands such a body
 unchanged (each block on its line), so converting it only costs time: on a large site,
 most of the build's. The build converts the page's heading alone and appends the body.
 The anchors MkDocs would have found in that HTML (for checking links to them) are found
-here. A site whose overrides/ replace any of these templates keeps the Markdown path: its
-templates may be written in Markdown.
+here.
+
+Markdown would change the body in two ways only, both wrong for text from the data: a
+line of a text field that reads as a code fence (``` or ~~~) became code, swallowing the
+page's HTML up to the next such line, and tabs became spaces. Here the text stays as
+written. The Markdown path stays where Markdown may be meant: a site whose overrides/
+replace one of the templates (which may be written in Markdown), one with Markdown
+extensions beyond those known to leave raw HTML alone, and a page another plugin changed.
 """
 
 from __future__ import annotations
@@ -17,17 +23,29 @@ from pathlib import Path
 
 from .templates import SITE_TEMPLATE_DIR
 
+# Python-Markdown's and MkDocs' own extensions that never rewrite raw HTML blocks (MkDocs
+# always adds tables and fenced_code).
+HTML_SAFE_EXTENSIONS = frozenset((
+    "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "meta",
+    "sane_lists", "smarty", "tables", "toc",
+))
 
-def writes_html_as_is(site_templates: Path) -> bool:
-    """False when the site overrides one of the explainer's templates."""
+
+def writes_html_as_is(site_templates: Path, extensions: list[object]) -> bool:
+    """False when the site overrides one of the explainer's templates, or converts
+    Markdown with an extension that may rewrite raw HTML."""
     folder = site_templates / SITE_TEMPLATE_DIR
-    return not (folder.is_dir() and any(folder.rglob("*.html")))
+    if folder.is_dir() and any(folder.rglob("*.html")):
+        return False
+    return all(isinstance(name, str) and name.removeprefix("markdown.extensions.")
+               in HTML_SAFE_EXTENSIONS for name in extensions)
 
 
-def body_of(markdown: str, heading: str) -> str | None:
-    """The body after the page's heading, or None when the Markdown does not start with
-    it (another plugin changed it: it is converted whole, as before)."""
-    if not heading or not markdown.startswith(heading):
+def body_of(markdown: str, heading: str, source: str) -> str | None:
+    """The body after the page's heading, or None when the Markdown is not the page as
+    the explainer wrote it (`source`, front matter included): another plugin changed it,
+    and it is converted whole."""
+    if not heading or not markdown.startswith(heading) or not source.endswith(markdown):
         return None
     return markdown[len(heading):]
 
