@@ -160,12 +160,12 @@ def test_the_inline_search_script_is_minified(site: Path) -> None:
 def test_white_space_is_compacted_only_where_it_does_not_show() -> None:
     from explainer.render.compact_html import compact_html
 
-    page = ('<div>\n\n    <p class="a  b">Two  words\n      here</p>\n  </div>\n'
-            '<pre>  keep\n\n   this</pre>\n   <code> x\n\n  y </code>\n'
-            '<script>\n  var a = "\n\n";\n</script>\n  <TEXTAREA>\n\n a</TEXTAREA>\n\n'
-            '<kbd>\n k</kbd><style>\n  p { }\n</style>\n')
+    page = ('<div>\n\n    <p class="a  b" title="x >\n\n  y">Two  words\n      here</p>\n'
+            '  </div>\n<pre>  keep\n\n   this<!-- </pre> -->\n\n b</pre>\n   <code> x\n\n y </code>'
+            '\n<script>\n  var a = "\n\n";\n</script>\n  <TEXTAREA>\n\n a</TEXTAREA>\n\n'
+            '<kbd>\n k</kbd><style>\n  p { }\n</style>\n<!-- a\n\n  note -->\n  text\n')
     assert compact_html(page) == (
-        '<div>\n<p class="a  b">Two  words\n      here</p>\n</div>\n'
-        '<pre>  keep\n\n   this</pre>\n<code> x\n\n  y </code>\n'
-        '<script>\n  var a = "\n\n";\n</script>\n<TEXTAREA>\n\n a</TEXTAREA>\n<kbd>\n k</kbd>'
-        '<style>\n  p { }\n</style>\n')
+        '<div>\n<p class="a  b" title="x >\n\n  y">Two  words\nhere</p>\n'
+        '</div>\n<pre>  keep\n\n   this<!-- </pre> -->\n\n b</pre>\n<code> x\n\n y </code>'
+        '\n<script>\n  var a = "\n\n";\n</script>\n<TEXTAREA>\n\n a</TEXTAREA>\n'
+        '<kbd>\n k</kbd><style>\n  p { }\n</style>\n<!-- a\n\n  note -->\ntext\n')

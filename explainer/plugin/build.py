@@ -414,6 +414,7 @@ class SiteBuild:
     def heading_only(self, markdown: str, page: Page) -> str:
         """What Markdown converts of a generated page, after every other plugin's
         on_page_markdown: its heading; the body waits for page_content."""
+        self.bodies.pop(page.file.src_uri, None)  # none left from a render that failed
         generated = self.generated.get(page.file.src_uri)
         if generated is None or not self.html_as_is:
             return markdown
@@ -431,6 +432,7 @@ class SiteBuild:
             return content
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= html_body.anchor_ids(body)
+        page.markdown = (page.markdown or "") + body  # whole again, for later readers
         return html_body.with_body(content, body)
 
     def page_context(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:

@@ -63,17 +63,17 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                           files: Files) -> str:
         return self._current().page_markdown(markdown, page)
 
-    # Last of every plugin's: a generated page's body skips Markdown only when no other
-    # plugin changed it.
-    @event_priority(-100)
+    # After every other plugin's (Material's own run at -100 at the latest): a generated
+    # page's body skips Markdown only when no other plugin changed it.
+    @event_priority(-10_000)
     def _generated_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                             files: Files) -> str:
         return self._current().heading_only(markdown, page)
 
     on_page_markdown = CombinedEvent(_section_markdown, _generated_markdown)
 
-    # First of every plugin's: the others see the page's whole HTML.
-    @event_priority(100)
+    # Before every other plugin's: the others see the page's whole HTML.
+    @event_priority(10_000)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         stop_reading()

@@ -56,21 +56,21 @@ def with_body(heading_html: str, body: str) -> str:
     return f"{heading_html}\n{body}" if body.strip() else heading_html
 
 
-_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)>")
-_ATTRIBUTE = re.compile(r"""\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_START_TAG = re.compile(r"""<([a-zA-Z][a-zA-Z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+_ATTRIBUTE = re.compile(
+    r"""(?:^|(?<=[\s"'/]))([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
 def anchor_ids(body: str) -> set[str]:
-    """Every id (and <a name>) in the body, as MkDocs' parser of raw HTML collects them."""
+    """Every id (and <a name>) in the body, as MkDocs' parser of raw HTML collects them:
+    in start tags, not in comments or scripts; names in any case, values quoted or not."""
     found: set[str] = set()
-    for tag in _START_TAG.finditer(body):
-        attributes = tag.group(2)
-        if "id" not in attributes and "name" not in attributes:
-            continue
+    for tag in _START_TAG.finditer(_HIDDEN.sub("", body)):
         name = tag.group(1).lower()
-        for attribute in _ATTRIBUTE.finditer(attributes):
+        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
             key = attribute.group(1).lower()
             if key == "id" or (key == "name" and name == "a"):
-                value = attribute.group(2)
-                found.add(html.unescape(value if value is not None else attribute.group(3)))
+                value = next(v for v in attribute.groups()[1:] if v is not None)
+                found.add(html.unescape(value))
     return found
