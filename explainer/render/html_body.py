@@ -21,7 +21,7 @@ import html
 import re
 from pathlib import Path
 
-from .templates import SITE_TEMPLATE_DIR
+from .templates import template_folders
 
 # Python-Markdown's and MkDocs' own extensions that never rewrite raw HTML blocks (MkDocs
 # always adds tables and fenced_code).
@@ -34,7 +34,7 @@ HTML_SAFE_EXTENSIONS = frozenset((
 def writes_html_as_is(site_templates: Path, extensions: list[object]) -> bool:
     """False when the site overrides one of the explainer's templates, or converts
     Markdown with an extension that may rewrite raw HTML."""
-    folder = site_templates / SITE_TEMPLATE_DIR
+    folder = template_folders(site_templates)[0]  # the site's own, before the package's
     if folder.is_dir() and any(folder.rglob("*.html")):
         return False
     return all(isinstance(name, str) and name.removeprefix("markdown.extensions.")
