@@ -147,3 +147,32 @@ def test_a_partial_refresh_leaves_the_search_index_alone(project: Path, tmp_path
     _replace(project / "content" / "setting-the-stage.md", "\n\n", "\n\nOne more line.\n\n")
     assert preview.update().kind == "full"
     assert len(indexed) == 2 * first.pages
+
+
+def test_reads_are_seen_only_while_a_page_records_them(project: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook that records reads costs a call on every attribute access, so it is on the
+    entity class only while a page renders: loading, checks and the open-data export,
+    which read every fact, run without it."""
+    from explainer.models import Entity
+    from explainer.plugin import build as plugin_build
+
+    hooked: list[bool] = []
+    export_files = plugin_build.export_files
+
+    def exporting(*args: object, **kwargs: object) -> object:
+        hooked.append("__getattribute__" in Entity.__dict__)
+        return export_files(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plugin_build, "export_files", exporting)
+    served = tmp_path / "served"
+    served.mkdir()
+    preview = make_preview(project, served, URL)
+    preview.update()
+    _replace(project / "data" / "actors.yaml", "role: Secretary of State",
+             "role: Top Diplomat")
+    outcome = preview.update()
+    assert outcome.kind == "partial" and 0 < outcome.pages < 10  # reads were recorded
+    assert "Top Diplomat" in (served / "actors" / "rubio" / "index.html").read_text()
+    assert hooked == [False, False]
+    assert "__getattribute__" not in Entity.__dict__
