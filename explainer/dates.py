@@ -51,12 +51,29 @@ class FactDates:
         return moments[-1] if moments else None
 
     def latest(self, entities: Iterable[Entity]) -> date | None:
-        found = [d for d in (self.modified(e) for e in entities) if d is not None]
-        return max(found) if found else None
+        return self.span(entities)[1]
 
     def earliest(self, entities: Iterable[Entity]) -> date | None:
-        found = [d for d in (self.published(e) for e in entities) if d is not None]
-        return min(found) if found else None
+        return self.span(entities)[0]
+
+    def span(self, entities: Iterable[Entity]) -> tuple[date | None, date | None]:
+        """(earliest published, latest modified) of `entities`, in one pass: a page's
+        dates, and an index page shows every fact of its kind."""
+        first: date | None = None
+        last: date | None = None
+        for entity in entities:
+            kind, key = kind_of(entity), key_of(entity)
+            published = self.history.published(kind, key)
+            modified = self.history.modified(kind, key)
+            if published is None or modified is None:
+                stated = _stated(entity)
+                published = stated if published is None else published
+                modified = stated if modified is None else modified
+            if published is not None and (first is None or published < first):
+                first = published
+            if modified is not None and (last is None or modified > last):
+                last = modified
+        return first, last
 
     def fact_attrs(self, entity: Entity) -> Markup:
         """data-fact and data-changed attributes for an element that shows one fact."""

@@ -46,10 +46,10 @@ def page_facts(dataset: Dataset, sections: list[Section], generated: list[Genera
         actors = _unique([r.ids[0] for r in section.references if r.kind == "actor"]
                          + [dataset.quotes[r.ids[0]].actor for r in section.references
                             if r.kind == "quote" and r.ids[0] in dataset.quotes])
-        facts[section.url] = PageFacts(section.url, section.title,
-                                       dates.latest(shown) or fallback, actors, None,
-                                       section.description,
-                                       published=dates.earliest(shown) or fallback)
+        published, updated = dates.span(shown)
+        facts[section.url] = PageFacts(section.url, section.title, updated or fallback,
+                                       actors, None, section.description,
+                                       published=published or fallback)
     for page in generated:
         facts[page.url] = PageFacts(page.url, page.title, page.updated or fallback,
                                     list(page.actors), page.actor_id, page.description,

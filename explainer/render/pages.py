@@ -154,7 +154,7 @@ def _page(templates: Templates, url: str, title: str, template: str,
           **context: Any) -> GeneratedPage:
     """A generated page; its dates are those of the facts it shows."""
     shown = list(shown)
-    updated, published = templates.dates.latest(shown), templates.dates.earliest(shown)
+    published, updated = templates.dates.span(shown)
     body = functools.partial(templates.render, template, url, title=title, updated=updated,
                              published=published, **context)
     heading_id = heading_id or url.strip("/").split("/")[-1]
