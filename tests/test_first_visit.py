@@ -115,12 +115,13 @@ def test_the_icon_is_the_explainers_mark_inside_the_page(site: Path) -> None:
     ElementTree.fromstring(mark)  # well-formed
 
 
-def test_every_page_with_search_holds_its_index_back(site: Path) -> None:
+def test_every_page_with_search_holds_its_index_and_the_sitemap_back(site: Path) -> None:
     with_search = [page for page in html_pages(site)
                    if 'name="search"' in page.read_text(encoding="utf-8")]
     assert len(with_search) > 30  # every page of the bundled site
     for page in with_search:
-        assert "exSearchOnDemand" in page.read_text(encoding="utf-8"), page
+        text = page.read_text(encoding="utf-8")
+        assert "exOnDemand" in text and "sitemap" in text, page
 
 
 def test_the_explainers_stylesheet_comes_before_the_sites_own(tmp_path: Path) -> None:
@@ -151,7 +152,7 @@ def test_pages_carry_no_blank_lines_or_indentation_between_tags(site: Path) -> N
 def test_the_inline_search_script_is_minified(site: Path) -> None:
     page = (site / "index.html").read_text(encoding="utf-8")
     script = next(s for s in re.findall(r"<script>(.*?)</script>", page, re.S)
-                  if "exSearchOnDemand" in s)
+                  if "exOnDemand" in s)
     assert script.startswith("(function(){")
     assert not re.search(r"\n[ \t]", script)  # no indentation
     assert "once per document" not in script  # nor comments

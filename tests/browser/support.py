@@ -174,17 +174,32 @@ def open_page(page, url: str):
 
 
 def follow(page, link, where: str) -> None:
-    """Click `link` and wait until the next page is shown: with instant navigation the URL
-    changes first and the old article is swapped out a moment later."""
+    """Point at `link`, as a reader does before clicking, then click it and wait until the
+    next page is shown: with instant navigation the URL changes first and the old article
+    is swapped out a moment later."""
     href = link.evaluate("a => a.href")
-    old_article = page.locator("article").first.element_handle()
+    page.evaluate("() => { window.__exFollowedFrom = document.querySelector('article'); }")
+    link.hover()
+    sitemap_read(page)
     link.click()
     page.wait_for_url(href)
     try:
-        page.wait_for_function("article => !article.isConnected", arg=old_article,
-                               timeout=10_000)
+        page.wait_for_function(
+            "() => !window.__exFollowedFrom || !window.__exFollowedFrom.isConnected",
+            timeout=10_000)
     except Exception:
         pytest.fail(f"{where}: after clicking the link to {href} the page still shows the "
                     "old article", pytrace=False)
     page.locator("article h1").first.wait_for()
     page.wait_for_load_state(LOAD_STATE)
+
+
+SITEMAP_LOADED_JS = """() => performance.getEntriesByType('resource')
+    .some(entry => new URL(entry.name).pathname.endsWith('/sitemap.xml'))"""
+
+
+def sitemap_read(page) -> None:
+    """Wait until instant navigation has the sitemap, which the page asks for once the
+    reader moves, touches or types (a link followed before it loads the page anew)."""
+    page.wait_for_function(SITEMAP_LOADED_JS, timeout=10_000)
+    page.wait_for_timeout(100)  # Material reads it in a promise once it has come

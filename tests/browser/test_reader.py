@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from .conftest import DESKTOP, PHONE, Site
-from .support import LOAD_STATE, follow, open_page
+from .support import LOAD_STATE, follow, open_page, sitemap_read
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -115,6 +115,44 @@ def test_search_index_is_fetched_only_when_a_reader_opens_search(
     except Exception:
         fail(f"{page.url}: search opened by {opened_by} showed no result for 'putin'")
     assert fetched.count(index) == 1, fetched
+
+
+@pytest.mark.parametrize("shown_by", ["pointer", "touch", "keyboard"])
+def test_sitemap_is_fetched_only_once_a_reader_interacts(new_context, site: Site,
+                                                        shown_by: str) -> None:
+    """Instant navigation reads the sitemap to tell the site's own pages; a reader who
+    reads and leaves never needs it. A page that is only looked at does not fetch it; the
+    first move, touch or key press does, and the link followed after it is swapped in
+    without loading the page."""
+    touch = shown_by == "touch"
+    page = new_context(viewport=PHONE if touch else DESKTOP, has_touch=touch).new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    open_page(page, site.url())
+    page.wait_for_timeout(500)
+    sitemap = urlsplit(site.url("sitemap.xml")).path
+    if sitemap in fetched:
+        fail(f"{site.url()}: {sitemap} was fetched before the reader did anything")
+    link = page.locator("article a.ex-ref--actor").first
+    href = link.evaluate("a => a.href")
+    if shown_by == "pointer":
+        page.mouse.move(40, 300)
+    elif shown_by == "touch":
+        page.locator(".ex-standfirst").first.tap(position={"x": 2, "y": 2})
+    else:
+        page.keyboard.press("Shift")
+    sitemap_read(page)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    if touch:
+        link.tap()
+    else:
+        link.click()
+    page.wait_for_url(href)
+    page.locator("article h1").first.wait_for()
+    if not page.evaluate("() => window.__sameDocument === true"):
+        fail(f"{site.url()}: after the sitemap came, following a link loaded the page "
+             "instead of swapping it in")
+    assert fetched.count(sitemap) == 1, fetched
 
 
 def test_dark_mode_survives_a_reload(context, site: Site) -> None:
