@@ -65,6 +65,10 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
 CLI_BUILD_LIMIT_S = 20.0
+# A build this quick is measured at least QUICK_REPS times, whatever --reps says: its
+# median moves most with the machine, and more runs cost seconds.
+QUICK_BUILD_S = 3.0
+QUICK_REPS = 11
 GOALS = {"ratio": 1.15, "check_warm_s": 0.5, "check_cold_s": 1.0, "refresh_s": 1.0}
 # How often the preview page is fetched while waiting for an edit: often enough to time
 # a refresh to ±13 ms, rarely enough not to slow the server's rebuild (same process).
@@ -340,9 +344,14 @@ def same_content(ours: Path, plain: Path) -> dict:
             "differ_examples": examples}
 
 
+def _quick(runs: list[dict]) -> bool:
+    return bool(runs) and statistics.median(r["wall_s"] for r in runs) < QUICK_BUILD_S
+
+
 def measure_size(label: str, root: Path, work: Path, env: Env, reps: int,
-                 deadline: float, later: list[float]) -> dict:
-    """Check, export, then alternate timed builds until `reps` or the time budget.
+                 deadline: float, later: list[float], quick_reps: int = QUICK_REPS) -> dict:
+    """Check, export, then alternate timed builds until `reps` (at least `quick_reps` for a
+    build under QUICK_BUILD_S) or the time budget.
 
     `later` holds, for each project still to measure, its size relative to this one; time
     for one repetition of each is kept back, estimated linearly from this project's costs
@@ -376,7 +385,8 @@ def measure_size(label: str, root: Path, work: Path, env: Env, reps: int,
     use_cli = True
     rep_costs: list[float] = []
     prepared = time.monotonic() - begun
-    for rep in range(reps):
+    rep = 0
+    while rep < (max(reps, quick_reps) if _quick(runs["ours"]) else reps):
         if rep_costs:
             cost = statistics.mean(rep_costs)
             reserve = sum(max(10.0, share * (prepared + cost)) for share in later)
@@ -401,6 +411,7 @@ def measure_size(label: str, root: Path, work: Path, env: Env, reps: int,
             if name == "ours" and result["wall_s"] > CLI_BUILD_LIMIT_S:
                 use_cli = False
         rep_costs.append(time.monotonic() - started)
+        rep += 1
     ours_site, plain_site = work / "site-ours", work / "site-plain"
     metrics = site_metrics(ours_site)
 
@@ -695,7 +706,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
                 log(f"{label}: generating")
                 generated = generate(root, actors, args.seed, overrides=args.overrides)
             later = [sizes[other] / sizes[label] for other, _ in projects[index + 1:]]
-            result = measure_size(label, root, size_work, env, args.reps, deadline, later)
+            result = measure_size(label, root, size_work, env, args.reps, deadline, later,
+                                  quick_reps=1 if args.smoke else QUICK_REPS)
             result["generated"] = generated
             results["sizes"].append(result)
             if not args.keep:
