@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -153,6 +154,42 @@ def test_sitemap_is_fetched_only_once_a_reader_interacts(new_context, site: Site
         fail(f"{site.url()}: after the sitemap came, following a link loaded the page "
              "instead of swapping it in")
     assert fetched.count(sitemap) == 1, fetched
+
+
+@pytest.mark.parametrize("followed_by", ["tap", "key"])
+def test_a_link_followed_before_the_sitemap_came_loads_its_page_once(
+        new_context, site: Site, followed_by: str) -> None:
+    """The reader's first gesture is following a link (a tap on "Next", or the `n` key):
+    the sitemap is asked for at that moment and comes while the next page is still on its
+    way. That page is loaded once, the ordinary way, and Back returns to where the reader
+    was: instant navigation must not replay the click once the sitemap is in."""
+    touch = followed_by == "tap"
+    page = new_context(viewport=PHONE if touch else DESKTOP, has_touch=touch).new_page()
+    start, target = site.url(), site.url("setting-the-stage/")
+    asked: list[str] = []
+
+    def slowly(route) -> None:
+        asked.append(route.request.url)
+        time.sleep(1.5)  # the page takes longer than the sitemap
+        route.continue_()
+
+    open_page(page, start)
+    page.route(target, slowly)
+    link = page.locator("a.md-footer__link--next")
+    assert link.evaluate("a => a.href") == target
+    if touch:
+        link.tap()
+    else:
+        page.keyboard.press("n")
+    page.wait_for_url(target)
+    page.locator("article h1").first.wait_for()
+    page.wait_for_timeout(2_000)  # time for a replayed click to ask again
+    if len(asked) != 1:
+        fail(f"{start}: following the link to {target} as the first gesture asked for "
+             f"it {len(asked)} times")
+    page.go_back(wait_until=LOAD_STATE)
+    if page.url != start:
+        fail(f"{target}: one Back went to {page.url}, not {start}")
 
 
 def test_dark_mode_survives_a_reload(context, site: Site) -> None:
