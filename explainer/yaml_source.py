@@ -120,20 +120,25 @@ def load_yaml_bytes(data: bytes, path: str, store: ParseStore | None = None, *,
         parsed = known[1]
     else:
         stored = store.get(path, digest) if store is not None else None
-        parsed = stored if stored is not None else _parse(data, path)
+        parsed = stored if stored is not None else _parse(
+            data, path, before=(known[2], known[1]) if known is not None else None)
         if store is not None and stored is None:
             store.put(path, digest, parsed)
-        _PARSED[path] = (digest, parsed)
+        _PARSED[path] = (digest, parsed, data)
     # A copy: loading adds its own diagnostics to the result.
     return LoadedYaml(parsed.path, parsed.value, parsed.positions, parsed.key_positions,
                       list(parsed.diagnostics))
 
 
-# File as shown -> (digest of its bytes, its parse): the latest version of each file.
-_PARSED: dict[str, tuple[bytes, LoadedYaml]] = {}
+# File as shown -> (digest of its bytes, its parse, the bytes): the latest version of
+# each file.
+_PARSED: dict[str, tuple[bytes, LoadedYaml, bytes]] = {}
 
 
-def _parse(data: bytes, path: str) -> LoadedYaml:
+def _parse(data: bytes, path: str,
+           before: tuple[bytes, LoadedYaml] | None = None) -> LoadedYaml:
+    """`data` parsed; `before` is an earlier version of the same file and its parse, whose
+    unchanged entries need not be parsed again (explainer/yaml_entries.py)."""
     loaded = LoadedYaml(path)
     if len(data) > MAX_BYTES:
         loaded.error((), f"file is {len(data):,} bytes, over the {MAX_BYTES / 1024 ** 2:g} MiB "
@@ -163,6 +168,13 @@ def _parse(data: bytes, path: str) -> LoadedYaml:
             f"invisible line separator U+{ord(separator.group()):04X} in the text; "
             "replace it with a space or a real line break"))
         return loaded
+    if before is not None and not before[1].diagnostics:
+        from .yaml_entries import reparsed
+
+        before_text = before[0].decode("utf-8").removeprefix("\ufeff")
+        again = reparsed(text, path, before_text, before[1], _load_text)
+        if again is not None:
+            return again
     return _load_text(text, loaded)
 
 

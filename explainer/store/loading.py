@@ -105,7 +105,7 @@ def _validate_file(kind: Kind, loaded: LoadedYaml,
     if known is None or known.value is not loaded.value or loaded.value is None:
         before = len(loaded.diagnostics)
         own: dict[str, set[str] | None] = {}
-        entries = _validate_entries(kind, loaded, own)
+        entries = _validate_entries(kind, loaded, own, _reusable(known))
         ids = own.get(kind.name, set())
         known = _Validated(loaded.value, [(e.index, e.entity) for e in entries],
                            loaded.diagnostics[before:], frozenset(ids or ()),
@@ -123,8 +123,19 @@ def _validate_file(kind: Kind, loaded: LoadedYaml,
     return entries
 
 
-def _validate_entries(kind: Kind, loaded: LoadedYaml,
-                      broken: dict[str, set[str] | None]) -> list[Entry]:
+def _reusable(known: _Validated | None) -> dict[int, tuple[object, Entity]]:
+    """id of an entry's parsed value -> (that value, its entity), for the entries of the
+    file's last validation: an edited file parsed again entry by entry
+    (explainer/yaml_entries.py) shares the values of the entries it did not change."""
+    if known is None or not isinstance(known.value, list):
+        return {}
+    return {id(known.value[index]): (known.value[index], entity)
+            for index, entity in known.entities}
+
+
+def _validate_entries(kind: Kind, loaded: LoadedYaml, broken: dict[str, set[str] | None],
+                      reusable: dict[int, tuple[object, Entity]] | None = None
+                      ) -> list[Entry]:
     if loaded.value is None and not loaded.diagnostics:
         return []  # an empty file is an empty list
     if loaded.diagnostics and loaded.value is None:
@@ -141,6 +152,10 @@ def _validate_entries(kind: Kind, loaded: LoadedYaml,
             loaded.error((index,), f"expected a mapping of fields for one of the "
                                    f"{kind.name}, got {describe(raw)}")
             broken[kind.name] = None
+            continue
+        earlier = reusable.get(id(raw)) if reusable else None
+        if earlier is not None and earlier[0] is raw:
+            entries.append(Entry(kind, index, earlier[1], loaded))
             continue
         try:
             entity = kind.model.model_validate(raw)
