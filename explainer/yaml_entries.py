@@ -5,9 +5,9 @@ the file changes within a process (the preview re-reads it on every save), only 
 entries whose text changed are parsed; the others keep their values and positions from
 the last parse, moved to their new lines. The result is what parsing the whole file
 gives, or None whenever that cannot be assured: a line at the left margin that is not an
-entry start, a comment or blank; a parse that was not a clean list of one value per
-entry; any problem in a changed entry (the whole file is then parsed, for its exact
-messages).
+entry start, a comment or blank; a lone carriage return; a change before the first
+entry; a parse that was not a clean list of one value per entry; any problem in a
+changed entry (the whole file is then parsed, for its exact messages).
 """
 
 from __future__ import annotations
@@ -24,29 +24,35 @@ Positions = dict[Path_, tuple[int, int]]
 @dataclass(frozen=True)
 class Entries:
     """A file's text cut at its entries: the lines before the first one (comments and
-    blank lines), then each entry's text and first line (1-based)."""
+    blank lines), then each entry's text and first line (1-based). An entry's text runs
+    to the next entry's "- " line, without the line break before it."""
 
+    preamble: str
     texts: list[str]
     first_lines: list[int]
 
 
 def cut(text: str) -> Entries | None:
     """The file's entries, or None when it is not a plain list of entries."""
+    if text.count("\r") != text.count("\r\n"):
+        return None  # a lone CR is a line break to YAML, not to this cut
+    preamble: list[str] = []
     entries: list[list[str]] = []
     first_lines: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("- ") or line.rstrip("\r") == "-":
             entries.append([line])
             first_lines.append(number)
-        elif entries and (line[:1] == " " or line[:1] == "#" or not line.strip()):
+        elif line[:1] == "#" or not line.strip(" \r"):
+            (entries[-1] if entries else preamble).append(line)
+        elif entries and line[:1] == " ":
             entries[-1].append(line)
-        elif not entries and (line[:1] == "#" or not line.strip()):
-            continue  # comments and blank lines before the first entry
         else:
             return None  # a key, "---", a directive, a tab...: not an entry's line
     if not entries:
         return None
-    return Entries(["\n".join(lines) for lines in entries], first_lines)
+    return Entries("\n".join(preamble), ["\n".join(lines) for lines in entries],
+                   first_lines)
 
 
 Grouped = dict[int, list[tuple[Path_, tuple[int, int]]]]
@@ -70,32 +76,45 @@ def reparsed(text: str, path: str, before_text: str, before: LoadedYaml,
              parse: Callable[[str, LoadedYaml], LoadedYaml]) -> LoadedYaml | None:
     """`text` parsed reusing the entries it shares with `before_text` (whose parse is
     `before`), or None: then parse the whole file."""
-    last = _LAST.get(path)
-    old = last.entries if last is not None and last.parse is before else cut(before_text)
+    kept = _LAST.get(path)
+    if kept is not None and kept.parse is not before:
+        kept = None
+    old = kept.entries if kept is not None else cut(before_text)
     new = cut(text)
     if new is None or old is None or before.diagnostics:
         return None
     if not isinstance(before.value, list) or len(before.value) != len(old.texts):
         return None
-    if last is not None and last.parse is before:
-        old_positions, old_keys = last.positions, last.key_positions
+    if kept is not None:
+        old_positions, old_keys = kept.positions, kept.key_positions
     else:
         old_positions, old_keys = _by_entry(before.positions), _by_entry(before.key_positions)
-    known = {entry: index for index, entry in enumerate(old.texts)}
+    if new.preamble != old.preamble:
+        return None  # only the entries are parsed here, and the preamble was not
+    # An entry is parsed in the context it has in the file: followed by another entry's
+    # "- " line, or by the end of the file (which ends block scalars differently).
+    old_last, last = len(old.texts) - 1, len(new.texts) - 1
+    known = {(entry, index == old_last): index
+             for index, entry in reversed(list(enumerate(old.texts)))}
     value: list[Any] = []
     grouped: Grouped = {}
     grouped_keys: Grouped = {}
     for index, (entry, first_line) in enumerate(zip(new.texts, new.first_lines, strict=True)):
-        was = known.get(entry)
+        # Each old entry is reused once: an entry written twice gets values of its own.
+        was = known.pop((entry, index == last), None)
         if was is not None:
             shift = first_line - old.first_lines[was]
             value.append(before.value[was])
             grouped[index] = _shifted(old_positions.get(was, []), shift)
             grouped_keys[index] = _shifted(old_keys.get(was, []), shift)
             continue
-        # Blank lines before the entry keep every line number as in the whole file.
-        alone = parse("\n" * (first_line - 1) + entry, LoadedYaml(path))
-        if alone.diagnostics or not isinstance(alone.value, list) or len(alone.value) != 1:
+        # Blank lines before the entry keep every line number as in the whole file, and
+        # a stand-in for the next entry keeps what follows it.
+        following = "" if index == last else "\n- ~"
+        alone = parse("\n" * (first_line - 1) + entry + following, LoadedYaml(path))
+        wanted = 1 if index == last else 2
+        if (alone.diagnostics or not isinstance(alone.value, list)
+                or len(alone.value) != wanted or (wanted == 2 and alone.value[1] is not None)):
             return None
         value.append(alone.value[0])
         grouped[index] = _by_entry(alone.positions).get(0, [])

@@ -88,6 +88,42 @@ def test_what_cannot_be_cut_at_its_entries_is_parsed_whole(text: str) -> None:
     assert _same(again, whole)
 
 
+@pytest.mark.parametrize(("before_text", "text"), [
+    # A block scalar ends at the next entry, not at the end of the file.
+    ("- a: |\n    x\n- b: 1\n", "- a: |\n    y\n- b: 1\n"),
+    ("- a: |+\n    x\n\n- b: 1\n", "- a: |+\n    y\n\n- b: 1\n"),
+    ("- a: |\n    x", "- a: |\n    x\n- b: 1"),  # the last entry is last no more
+    ("- x\n- |\n  t", "- |\n  t\n- x"),
+    ("- a: 1\n- b: 1\n", "- a: 1\n  b: |\n    x\n- b: 1\n"),
+    # An empty value is placed at what follows it.
+    ("- a: 1\n- ? k\n\n- b: 1\n", "- a: 1\n- ? j\n\n- b: 1\n"),
+    # What comes before the first entry is checked as the whole file checks it.
+    ("- a: 1\n", "# ok\x1b\n- a: 1\n"),
+    ("- a: 1\n", "\t\n- a: 1\n"),
+    ("- a: 1\n", "\x0c\n- a: 1\n"),
+    ("- a: 1\n", "\xa0\n- a: 1\n"),
+    # A lone carriage return is a line break to YAML.
+    ("# h\n- a: 1\n", "# h\rx: 1\n- a: 1\n"),
+    ("- a: 1\r\n- b: 1\n", "- a: 1\r\r\n- b: 2\n"),
+])
+def test_edits_whose_context_matters_parse_as_the_whole_file_does(before_text: str,
+                                                                  text: str) -> None:
+    before = yaml_source._parse(before_text.encode(), "data/x.yaml")
+    again = yaml_source._parse(text.encode(), "data/x.yaml",
+                               before=(before_text.encode(), before))
+    assert _same(again, yaml_source._parse(text.encode(), "data/x.yaml"))
+
+
+def test_an_entry_written_twice_gets_values_of_its_own() -> None:
+    before_text = "- id: a\n- id: b\n"
+    text = "- id: a\n- id: a\n- id: b\n"
+    before = yaml_source._parse(before_text.encode(), "data/x.yaml")
+    again = yaml_source._parse(text.encode(), "data/x.yaml",
+                               before=(before_text.encode(), before))
+    assert _same(again, yaml_source._parse(text.encode(), "data/x.yaml"))
+    assert again.value[0] is not again.value[1]
+
+
 def test_entries_that_moved_keep_their_own_lines() -> None:
     before_text = "# actors\n- id: a\n  name: A\n- id: b\n  name: B\n"
     text = ("# actors\n- id: new\n  name: New\n\n  # its note\n"
