@@ -72,7 +72,8 @@ class Visits:
             for path in paths:
                 context = self.browser.new_context(
                     viewport=VIEWPORTS[viewport], color_scheme="light", reduced_motion="reduce")
-                context.set_default_timeout(20_000)
+                # Generous: six pages load at once, and a busy machine slows them all.
+                context.set_default_timeout(60_000)
                 page = context.new_page()
                 watch = PageWatch(self.site).attach(page)
                 opened.append((path, context, page, watch))
