@@ -15,8 +15,7 @@ from .kinds import KINDS
 from .markup import render_markdown
 from .schemas import schema_texts
 from .store import Dataset
-
-DATA_DIR = "data"  # on the published site
+from .urls import DATA_DIR
 
 
 def _json(value: object) -> bytes:
@@ -95,15 +94,6 @@ def timeline_js(dataset: Dataset, headline: str) -> dict:
                                 "day": event.end.day}
         events.append(item)
     return {"title": {"text": {"headline": html.escape(headline)}}, "events": events}
-
-
-def export_paths() -> list[str]:
-    """The site-relative path of every open data file, without making them: what
-    `export_files` writes."""
-    return [*(f"{DATA_DIR}/{kind}.json" for kind in KINDS), f"{DATA_DIR}/all.json",
-            *(f"{DATA_DIR}/{kind}.csv" for kind in CSV_COLUMNS), f"{DATA_DIR}/history.json",
-            *(f"{DATA_DIR}/schemas/{kind}.schema.json" for kind in KINDS),
-            f"{DATA_DIR}/timeline.json"]
 
 
 @functools.cache

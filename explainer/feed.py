@@ -13,10 +13,9 @@ from .markup import first_sentence, render_markdown
 from .models import Update
 from .render.text import entity_label
 from .store import Dataset
-from .urls import absolute, fact_url, index_url
+from .urls import FEED_PATH, absolute, fact_url, index_url
 
 ATOM = "http://www.w3.org/2005/Atom"
-FEED_PATH = "changes/feed.xml"
 
 
 def atom_feed(dataset: Dataset, *, site_name: str, site_url: str, author: str,

@@ -11,9 +11,6 @@ from pathlib import Path
 import jinja2
 
 from .diagnostics import Diagnostic, short
-from .export import DATA_DIR as EXPORT_DIR
-from .export import export_paths
-from .feed import FEED_PATH
 from .files import NotReadable, read_regular
 from .history import load_history, retired
 from .kinds import KINDS, Kind
@@ -21,7 +18,8 @@ from .parse_cache import ParseCache
 from .references import check_reference, find_references
 from .site_config import CONFIG_FILE, BuildInputs
 from .store import Dataset, Retired, load_dataset, sources_of
-from .urls import entity_url, site_url_problem
+from .urls import DATA_DIR as EXPORT_DIR
+from .urls import FEED_PATH, entity_url, export_paths, site_url_problem
 from .yaml_source import byte_line_col
 
 

@@ -136,16 +136,20 @@ def _python_tags(data: bytes, shown: str) -> list[Diagnostic]:
     import yaml
 
     problems: list[Diagnostic] = []
-    try:
-        for event in yaml.parse(data, Loader=yaml.SafeLoader):
-            tag = getattr(event, "tag", None) or ""
-            if tag.startswith(_PYTHON_TAG):
-                mark = cast(yaml.Mark, event.start_mark)  # parsed events carry marks
-                problems.append(Diagnostic(
-                    shown, mark.line + 1, mark.column + 1, "error",
-                    f"{CONFIG_FILE} may not construct Python objects; remove the !!python tag"))
-    except yaml.YAMLError:
-        pass  # MkDocs reports the syntax error, and constructs nothing from a broken file
+    for loader in _loaders():
+        problems.clear()
+        try:
+            for event in yaml.parse(data, Loader=loader):
+                tag = getattr(event, "tag", None) or ""
+                if tag.startswith(_PYTHON_TAG):
+                    mark = cast(yaml.Mark, event.start_mark)  # parsed events carry marks
+                    problems.append(Diagnostic(
+                        shown, mark.line + 1, mark.column + 1, "error",
+                        f"{CONFIG_FILE} may not construct Python objects; remove the "
+                        "!!python tag"))
+            return problems
+        except yaml.YAMLError:
+            continue  # MkDocs reports the syntax error, and constructs nothing from it
     return problems
 
 
@@ -153,9 +157,13 @@ def _inherit_value(data: bytes) -> str | None:
     """The file named by a top-level INHERIT, read without constructing anything."""
     import yaml
 
-    try:
-        node = yaml.compose(data, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
+    for loader in _loaders():
+        try:
+            node = yaml.compose(data, Loader=loader)
+            break
+        except (yaml.YAMLError, RecursionError):
+            continue
+    else:
         return None  # MkDocs reports what is wrong with the file
     if not isinstance(node, yaml.MappingNode):
         return None
@@ -164,6 +172,14 @@ def _inherit_value(data: bytes) -> str | None:
                 and value.tag == _STR_TAG and value.value):
             return value.value
     return None
+
+
+def _loaders() -> list[type]:
+    """libyaml's parser where PyYAML has it (several times faster), then PyYAML's own,
+    which MkDocs uses: a file only the second reads is read as MkDocs will read it."""
+    import yaml
+
+    return [*([yaml.CSafeLoader] if yaml.__with_libyaml__ else []), yaml.SafeLoader]
 
 
 def _inherit_loop(config_data: bytes, shown: str) -> Diagnostic:

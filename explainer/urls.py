@@ -13,6 +13,20 @@ from urllib.parse import urlsplit
 from .kinds import KINDS, kind_of
 from .models import Entity
 
+# Files the explainer writes beside the pages, site-relative.
+DATA_DIR = "data"  # the open data
+FEED_PATH = "changes/feed.xml"
+
+
+def export_paths() -> list[str]:
+    """The site-relative path of every open data file, without making them: what
+    `export.export_files` writes."""
+    return [*(f"{DATA_DIR}/{kind}.json" for kind in KINDS), f"{DATA_DIR}/all.json",
+            *(f"{DATA_DIR}/{kind.name}.csv" for kind in KINDS.values() if kind.csv_columns),
+            f"{DATA_DIR}/history.json",
+            *(f"{DATA_DIR}/schemas/{kind}.schema.json" for kind in KINDS),
+            f"{DATA_DIR}/timeline.json"]
+
 
 def anchor(kind: str, entity_id: str) -> str:
     return f"{KINDS[kind].anchor_prefix}-{entity_id}"

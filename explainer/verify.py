@@ -96,9 +96,9 @@ class _ShownText(HTMLParser):
 def expected_outputs(config: MkDocsConfig) -> list[str]:
     """Every page and the data file the explainer generates, by the data: what the
     explainer plugin loaded, or, when it never ran, what data/ holds."""
-    from .export import DATA_DIR
     from .project import generated_page_urls
     from .store import load_dataset
+    from .urls import DATA_DIR
 
     plugin = config.plugins.get("explainer")
     build = getattr(plugin, "build", None)

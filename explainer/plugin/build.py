@@ -28,7 +28,7 @@ from .. import publish, reads
 from ..dates import FactDates
 from ..diagnostics import Diagnostic, ExplainerError
 from ..export import export_files
-from ..feed import FEED_PATH, atom_feed
+from ..feed import atom_feed
 from ..files import tree_problems
 from ..history import History, load_history, retired
 from ..kinds import KINDS
@@ -68,6 +68,7 @@ from ..store import (
     load_dataset,
 )
 from ..structured import card_path, page_meta
+from ..urls import FEED_PATH
 from .config import ExplainerConfig, site_templates_dir
 from .delivered import DeliveredPage
 
@@ -391,6 +392,9 @@ class SiteBuild:
         """Record what the page reads while MkDocs renders it (the preview only)."""
         if self.reads is not None:
             reads.begin(self.reads.setdefault(page.url, {}))
+
+    def stop_reading(self) -> None:
+        reads.end()
 
     def page_markdown(self, markdown: str, page: Page) -> str:
         """A section with its references expanded and its dateline added."""

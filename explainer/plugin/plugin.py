@@ -1,26 +1,28 @@
-"""The plugin class: each handler hands MkDocs' objects to this build's `SiteBuild`."""
+"""The plugin class: each handler hands MkDocs' objects to this build's `SiteBuild`.
+
+MkDocs imports this module whenever it reads mkdocs.yml, `check` included; what only a
+build needs is imported when the build starts (on_config).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import Files
-from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
 
-from ..reads import end as stop_reading
 from ..render.compact_html import compact_html
-from ..render.templates import template_cache
-from .build import SiteBuild
 from .config import ExplainerConfig
-from .theme import add_assets, add_theme_layer, link_assets, minified_script
 
-if TYPE_CHECKING:  # a build need not import the preview's server
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from .build import SiteBuild
 
 
 class ExplainerPlugin(BasePlugin[ExplainerConfig]):
@@ -39,6 +41,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         return self.build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from .build import SiteBuild
+        from .theme import add_theme_layer, link_assets
+
         if self.build is not None:
             self.build.close()
         self.build = None
@@ -48,6 +53,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        from .theme import add_assets
+
         add_assets(files, config)
         return self._current().add_files(files, config)
 
@@ -76,7 +83,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     @event_priority(10_000)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        stop_reading()
+        self._current().stop_reading()
         return self._current().page_content(html, page)
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
@@ -86,7 +93,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        stop_reading()
+        self._current().stop_reading()
         return compact_html(output)
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
@@ -102,6 +109,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             self.build.close()
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        from ..render.templates import template_cache
+        from .theme import minified_script
+
         self._current().raise_render_failure()  # after MkDocs read every page
         # Material's templates are compiled anew on every build unless cached too.
         env.bytecode_cache = template_cache(self._current().cache_dir)

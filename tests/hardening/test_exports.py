@@ -23,12 +23,13 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from explainer.export import CSV_COLUMNS, export_files, export_paths
+from explainer.export import CSV_COLUMNS, export_files
 from explainer.feed import atom_feed
 from explainer.kinds import KINDS
 from explainer.markup import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, render_markdown
 from explainer.store import Dataset, any_errors, load_dataset
 from explainer.structured import page_meta
+from explainer.urls import export_paths
 from explainer.yaml_source import load_yaml_bytes
 
 from .test_xss import NOT_TEXT, OPTIONAL_TEXT, PAYLOADS

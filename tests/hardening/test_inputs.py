@@ -243,6 +243,21 @@ def test_mkdocs_yml_may_not_construct_python_objects(root: Path, tag: str) -> No
     assert not marker.exists()
 
 
+def test_a_python_tag_libyaml_cannot_parse_is_still_refused(root: Path) -> None:
+    # libyaml stops at 1,000 levels of nesting; MkDocs' own parser has no such limit, so
+    # the file is then read again the way MkDocs reads it.
+    marker = root.parent / "constructed"
+    depth = 1_001
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "extra:\n  x: " + "[" * depth
+                      + f'!!python/object/apply:os.system ["touch {marker}"]' + "]" * depth
+                      + "\n")
+    line = len(config.read_text().splitlines())
+    _assert_one_line(root, f"mkdocs.yml:{line}:{6 + depth}: error: mkdocs.yml may not "
+                           "construct Python objects; remove the !!python tag")
+    assert not marker.exists()
+
+
 def test_a_python_tag_in_an_inherited_file_is_refused(root: Path) -> None:
     marker = root.parent / "constructed"
     (root / "base.yml").write_text(f'extra:\n  x: !!python/object/apply:os.system '

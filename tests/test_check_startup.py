@@ -1,0 +1,70 @@
+"""`check` is run on every save and every commit: what it spends before and beside the
+checking itself (bench/run.py measures it)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explainer import project
+from explainer.cli import run_check
+from explainer.project import Report
+
+from .conftest import REPO
+
+
+def test_check_runs_without_the_cycle_collector_and_restores_it(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    checking = [False]
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start" and checking[0]:
+            collections.append(info["generation"])
+
+    real = project.check_project
+
+    def check_project(root: Path) -> Report:
+        checking[0] = True
+        try:
+            return real(root)
+        finally:
+            checking[0] = False
+
+    monkeypatch.setattr(project, "check_project", check_project)
+    assert gc.isenabled()
+    gc.callbacks.append(seen)
+    try:
+        assert run_check(REPO, strict=True, fmt="text") == 0
+    finally:
+        gc.callbacks.remove(seen)
+    assert not checking[0] and collections == []
+    assert gc.isenabled()
+    assert "0 errors, 0 warnings" in capsys.readouterr().err
+
+
+# What only a build needs: MkDocs imports the plugin whenever it reads mkdocs.yml, and
+# `check` reads it.
+BUILD_ONLY = ("explainer.plugin.build", "explainer.render.templates", "explainer.feed",
+              "explainer.export", "explainer.cards", "PIL")
+
+
+def test_check_does_not_import_what_only_a_build_needs() -> None:
+    script = ("import json, sys\n"
+              "from explainer.project import check_project\n"
+              f"report = check_project(__import__('pathlib').Path({str(REPO)!r}))\n"
+              "print(json.dumps([len(report.diagnostics), sorted(sys.modules)]))\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=REPO, timeout=120)
+    assert run.returncode == 0, run.stderr
+    problems, modules = json.loads(run.stdout)
+    assert problems == 0
+    assert "explainer.plugin.plugin" in modules  # the plugin was loaded, as a build does
+    assert [name for name in modules if name.split(".")[0] == "PIL"
+            or name in BUILD_ONLY] == []
