@@ -11,14 +11,13 @@ Any text can be drawn: what does not fit is cut, with an ellipsis, before Pillow
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .files import write_cache_file
 
 if TYPE_CHECKING:  # Pillow is imported only when a card is drawn: most builds find them cached
     from PIL import ImageDraw, ImageFont
@@ -169,7 +168,7 @@ def card_bytes(title: str, site_name: str, kicker: str, cache_dir: Path | None) 
             return data
     data = draw_card(title, site_name, kicker)
     if cached is not None:
-        _write_cached(cached, data)
+        write_cache_file(cached, data)
     return data
 
 
@@ -180,23 +179,3 @@ def _read_cached(path: Path) -> bytes | None:
     except OSError:
         return None
     return data if data.endswith(_PNG_END) else None
-
-
-def _write_cached(path: Path, data: bytes) -> None:
-    """Best effort. A file under a name of its own is renamed into place, so builds that
-    share the cache never write the same file or see half of one. A cache that cannot
-    be written (read-only, disk full) is skipped: it only saves time, and the card
-    itself is already drawn."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".card-", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a cache is not
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)

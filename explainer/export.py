@@ -4,16 +4,16 @@ the pages use, so the download can never disagree with the site."""
 from __future__ import annotations
 
 import csv
-import functools
 import html
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 
 from .dates import FactDates
 from .kinds import KINDS
 from .markup import render_markdown
-from .schemas import schema_texts
+from .schemas import exported_schema_texts
 from .store import Dataset
 from .urls import DATA_DIR
 
@@ -96,17 +96,13 @@ def timeline_js(dataset: Dataset, headline: str) -> dict:
     return {"title": {"text": {"headline": html.escape(headline)}}, "events": events}
 
 
-@functools.cache
-def _exported_schemas() -> dict[str, str]:
-    """The schemas of the open data depend on the models alone: made once per process."""
-    return schema_texts(exported=True)
-
-
 def export_files(dataset: Dataset, site_name: str, dates: FactDates | None = None, *,
                  previous: dict[str, bytes] | None = None,
-                 unchanged: frozenset[str] = frozenset()) -> dict[str, bytes]:
+                 unchanged: frozenset[str] = frozenset(),
+                 cache_dir: Path | None = None) -> dict[str, bytes]:
     """Site-relative path -> bytes of every open data file. With `previous` (the last
-    export of the same history), the files of the kinds in `unchanged` are reused."""
+    export of the same history), the files of the kinds in `unchanged` are reused; the
+    schemas are kept in `cache_dir` between builds."""
     dates = dates or FactDates()
     old = previous or {}
     files: dict[str, bytes] = {}
@@ -127,7 +123,7 @@ def export_files(dataset: Dataset, site_name: str, dates: FactDates | None = Non
     files.update(csvs)
     history = f"{DATA_DIR}/history.json"  # the history does not change in between
     files[history] = old.get(history) or _json([c.as_json() for c in dates.history.changes])
-    for name, text in _exported_schemas().items():
+    for name, text in exported_schema_texts(cache_dir).items():
         files[f"{DATA_DIR}/schemas/{name}"] = text.encode()
     timeline = f"{DATA_DIR}/timeline.json"
     files[timeline] = (old[timeline] if previous is not None and "events" in unchanged

@@ -3,9 +3,11 @@ should be, or a symbolic-link loop is a one-line problem, never a hang or a trac
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -124,3 +126,23 @@ def shown_name(path: Path, root: Path) -> str:
     except ValueError:  # another drive on Windows
         relative = path.as_posix()
     return os.fsencode(relative).decode("utf-8", "backslashreplace")
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """A file of a cache in .cache/, best effort. Written under a name of its own, then
+    renamed into place, so builds that share the cache never write the same file or read
+    half of one. A cache that cannot be written (read-only, disk full) is skipped: it
+    only saves time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a cache is not
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

@@ -13,12 +13,10 @@ ends at. Uncommitted edits count as a change made now.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .data_files import kind_files, kind_of_path, read_order
-from .files import NotReadable, read_regular
+from .files import NotReadable, read_regular, write_cache_file
 from .kinds import KINDS
 from .yaml_source import load_yaml_bytes
 
@@ -338,16 +336,7 @@ class _Cache:
         if path is None:
             return
         text = json.dumps({"version": CACHE_VERSION, "value": value}, ensure_ascii=False)
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                os.replace(temporary, path)
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        write_cache_file(path, text.encode())
 
 
 # -- the walk -----------------------------------------------------------------------------

@@ -8,15 +8,13 @@ writes nothing. A file whose parse cannot be stored as JSON is simply not kept.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .files import write_cache_file
 from .yaml_source import LoadedYaml, Path_
 
 VERSION = "2"
@@ -59,16 +57,7 @@ class ParseCache:
             return
         if json.loads(text)["value"] != loaded.value:
             return  # JSON would not give the same values back (a tuple, a float key...)
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(temporary, self._file(shown))
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+        write_cache_file(self._file(shown), text.encode())
 
 
 def _stored(positions: Mapping[Path_, tuple[int, int]]) -> str:

@@ -11,13 +11,17 @@ describe any export, not this one's contents.
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import pydantic
 from pydantic import TypeAdapter
 
 from .data_files import SCHEMA_DIR
+from .files import write_cache_file
 from .kinds import KINDS
 from .site_config import data_dir_of
 from .store import load_dataset
@@ -177,6 +181,44 @@ def schema_texts(*, exported: bool = False, root: Path | None = None) -> dict[st
                                           ensure_ascii=False) + "\n"
         for kind, schema in schemas.items()
     }
+
+
+# The code the open data's schemas are made from: the models, the registry, this module.
+_SCHEMA_CODE = ("models.py", "kinds.py", "schemas.py")
+
+
+@functools.cache
+def exported_schema_texts(cache_dir: Path | None = None) -> dict[str, str]:
+    """schema_texts(exported=True), which depends on the code alone: made once per process
+    and kept in `cache_dir` between builds, under a digest of the code that makes it."""
+    path = cache_dir / "schemas" / f"{_code_digest()}.json" if cache_dir else None
+    cached = _read_texts(path) if path is not None else None
+    if cached is not None:
+        return cached
+    texts = schema_texts(exported=True)
+    if path is not None:
+        write_cache_file(path, json.dumps(texts, ensure_ascii=False).encode())
+    return texts
+
+
+def _code_digest() -> str:
+    digest = hashlib.blake2b(pydantic.VERSION.encode(), digest_size=16)
+    for name in _SCHEMA_CODE:
+        digest.update(b"\0" + (Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _read_texts(path: Path) -> dict[str, str] | None:
+    """A cached set of schemas, or None when it is missing or not one whole set."""
+    try:
+        texts = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    names = {f"{kind}.schema.json" for kind in KINDS}
+    if not isinstance(texts, dict) or set(texts) != names \
+            or not all(isinstance(text, str) for text in texts.values()):
+        return None
+    return texts
 
 
 def write_schemas(root: Path) -> list[Path]:

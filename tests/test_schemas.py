@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from itertools import product
 from pathlib import Path
 
@@ -14,9 +15,10 @@ import yaml
 from jsonschema import Draft202012Validator
 from pydantic import TypeAdapter, ValidationError
 
+from explainer import schemas
 from explainer.kinds import KINDS
 from explainer.models import QUESTION_STATUSES, STANCES, When
-from explainer.schemas import schema_texts
+from explainer.schemas import exported_schema_texts, schema_texts
 from explainer.yaml_source import load_yaml_bytes
 
 from .conftest import REPO
@@ -317,3 +319,44 @@ def test_the_schema_hook_runs_when_the_data_changes() -> None:
         assert hook["entry"] == "python3 build.py schemas"
         assert re.search(hook["files"], "data/actors.yaml")
         assert not re.search(hook["files"], "content/index.md")
+
+
+# -- the open data's schemas, kept between builds ---------------------------------------
+
+
+@pytest.fixture
+def fresh_process() -> Iterator[None]:
+    exported_schema_texts.cache_clear()  # as in a new build's process
+    yield
+    exported_schema_texts.cache_clear()
+
+
+def test_open_data_schemas_come_from_the_cache_in_the_next_build(
+        tmp_path: Path, fresh_process: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = exported_schema_texts(tmp_path)
+    assert made == schema_texts(exported=True)
+    [kept] = (tmp_path / "schemas").iterdir()
+    exported_schema_texts.cache_clear()
+
+    def not_again(**_: object) -> dict[str, str]:
+        raise AssertionError("made again although the cache holds them")
+
+    monkeypatch.setattr(schemas, "schema_texts", not_again)
+    assert exported_schema_texts(tmp_path) == made
+    # Other code (here: another pydantic) is another entry, made anew.
+    monkeypatch.setattr(schemas.pydantic, "VERSION", "0.0.0")
+    exported_schema_texts.cache_clear()
+    with pytest.raises(AssertionError, match="made again"):
+        exported_schema_texts(tmp_path)
+
+
+@pytest.mark.parametrize("stored", [b"", b"{", b"[]", b'{"actors.schema.json": "{}"}',
+                                    b"\xff\xfe"])
+def test_a_damaged_cache_entry_is_made_again(tmp_path: Path, fresh_process: None,
+                                             stored: bytes) -> None:
+    made = exported_schema_texts(tmp_path)
+    [kept] = (tmp_path / "schemas").iterdir()
+    kept.write_bytes(stored)
+    exported_schema_texts.cache_clear()
+    assert exported_schema_texts(tmp_path) == made
+    assert json.loads(kept.read_bytes()) == made

@@ -199,7 +199,8 @@ class SiteBuild:
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """The generated pages, open data, feed and cards, added to MkDocs' files."""
         problems = self._read_sections(files)
-        published = self.published = export_files(self.dataset, config.site_name, self.dates)
+        published = self.published = export_files(self.dataset, config.site_name, self.dates,
+                                                  cache_dir=self.cache_dir)
         problems += self._static_collisions(files, {*published, FEED_PATH})
         if problems:
             raise BuildStopped(problems)
@@ -318,7 +319,8 @@ class SiteBuild:
                               if not any(id(fact) in changed
                                          for fact in before.table(kind).values()))
         published = export_files(self.dataset, config.site_name, self.dates,
-                                 previous=self.published, unchanged=unchanged)
+                                 previous=self.published, unchanged=unchanged,
+                                 cache_dir=self.cache_dir)
         for url in sorted(stale):
             if url in makers:
                 self._replace(rendered(self.templates, url, makers[url]))
