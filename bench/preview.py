@@ -16,7 +16,9 @@ new actor  an actor appended to data/actors.yaml, which an event already names (
            page; a full build)
 content    a line appended to content/setting-the-stage.md (that page; a full build)
 
-Medians over the runs, in seconds; the preview's own line ("preview updated: 3 pages in
+--edits one-fact edits, and as many of the others (whole builds, seconds each at 1,000
+actors) as half that, at least 3 when --edits is 3 or more. Medians over the runs, in
+seconds; the preview's own line ("preview updated: 3 pages in
 0.31 s") is in the log beside the results.
 """
 
