@@ -175,6 +175,25 @@ def test_fence_lines_in_data_stay_text(project: Path) -> None:
     assert "~~~\nHe <em>hoped</em>\n~~~" in putin
 
 
+def test_fence_lines_in_data_stay_text_in_a_section(project: Path) -> None:
+    """A section is always Markdown: a block its reference brings in is raw HTML there,
+    which Markdown reads only after it has found the code fences."""
+    edit(project, "quotes", {"peskov-very-positive": {"text": "a\n```\nb\n  ~~~~ c\n```\nd"}})
+    edit(project, "events", {"press-conference": {"summary": "Spoke.\n~~~\nTook *no*\n~~~"}})
+    result = run_cli(project, "build", "--strict", NO_MKDOCS_2_WARNING="1")
+    assert result.returncode == 0, result.stderr
+    for section in ("kremlin-reaction", "press-conference"):
+        page = (project / "site" / section / "index.html").read_text("utf-8")
+        assert "<pre" not in page and "<code" not in page, section
+    kremlin = (project / "site" / "kremlin-reaction" / "index.html").read_text("utf-8")
+    assert ("<p>“a\n&#96;&#96;&#96;\nb\n&#126;&#126;&#126;&#126; c\n&#96;&#96;&#96;\nd”</p>"
+            in kremlin)
+    # The text after the quote is still the section's own paragraph.
+    assert kremlin.index('id="quote-putin-starting-point"') > kremlin.index("&#96;")
+    press = (project / "site" / "press-conference" / "index.html").read_text("utf-8")
+    assert "Spoke.\n&#126;&#126;&#126;\nTook <em>no</em>\n&#126;&#126;&#126;" in press
+
+
 def test_a_plugin_that_changes_a_page_keeps_the_markdown_path(project: Path) -> None:
     (project / "hooks.py").write_text(
         "def on_page_markdown(markdown, page, config, files):\n"

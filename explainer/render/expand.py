@@ -71,10 +71,19 @@ def block(templates: Templates, ref: Reference, page_url: str) -> str:
 def _block_lines(html: str, indent: str) -> str:
     """A block replacing the line of its reference, set off by blank lines. In a list item
     or an admonition it is indented to stay inside, and made inert: there Markdown reads it
-    as a paragraph with inline HTML rather than as a raw block."""
+    as a paragraph with inline HTML rather than as a raw block. As a raw block, its lines
+    that read as a code fence are made inert."""
     if indent:
         html = "\n".join(indent + line.rstrip() for line in _inert_html(html).split("\n"))
+    else:
+        html = _FENCE.sub(lambda fence: _as_references(_ANY, fence.group()), html)
     return f"\n{html}\n"
+
+
+# Markdown finds code fences before it sets raw HTML aside: a line of a data text starting
+# with ``` or ~~~ would open one, making code of the page up to the next such line.
+_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
+_ANY = re.compile(r"()[`~]")
 
 
 # A tag; quoted attribute values may hold '>'.
