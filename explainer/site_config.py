@@ -132,24 +132,22 @@ def _inherited_problems(root: Path, config_data: bytes) -> list[Diagnostic]:
 def _python_tags(data: bytes, shown: str) -> list[Diagnostic]:
     """Parsing builds no objects, and the parser resolves %TAG handles and !<...> forms,
     so every way of writing a Python tag is seen. Bytes, as MkDocs passes them, so the
-    encoding (UTF-16 too) is detected the same way."""
+    encoding (UTF-16 too) is detected the same way. PyYAML's own parser, never libyaml's:
+    libyaml ends a tag at a comma where MkDocs' parser reads on, so the two can see
+    different tags in one file."""
     import yaml
 
     problems: list[Diagnostic] = []
-    for loader in _loaders():
-        problems.clear()
-        try:
-            for event in yaml.parse(data, Loader=loader):
-                tag = getattr(event, "tag", None) or ""
-                if tag.startswith(_PYTHON_TAG):
-                    mark = cast(yaml.Mark, event.start_mark)  # parsed events carry marks
-                    problems.append(Diagnostic(
-                        shown, mark.line + 1, mark.column + 1, "error",
-                        f"{CONFIG_FILE} may not construct Python objects; remove the "
-                        "!!python tag"))
-            return problems
-        except yaml.YAMLError:
-            continue  # MkDocs reports the syntax error, and constructs nothing from it
+    try:
+        for event in yaml.parse(data, Loader=yaml.SafeLoader):
+            tag = getattr(event, "tag", None) or ""
+            if tag.startswith(_PYTHON_TAG):
+                mark = cast(yaml.Mark, event.start_mark)  # parsed events carry marks
+                problems.append(Diagnostic(
+                    shown, mark.line + 1, mark.column + 1, "error",
+                    f"{CONFIG_FILE} may not construct Python objects; remove the !!python tag"))
+    except yaml.YAMLError:
+        pass  # MkDocs reports the syntax error, and constructs nothing from a broken file
     return problems
 
 
@@ -157,13 +155,9 @@ def _inherit_value(data: bytes) -> str | None:
     """The file named by a top-level INHERIT, read without constructing anything."""
     import yaml
 
-    for loader in _loaders():
-        try:
-            node = yaml.compose(data, Loader=loader)
-            break
-        except (yaml.YAMLError, RecursionError):
-            continue
-    else:
+    try:
+        node = yaml.compose(data, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
         return None  # MkDocs reports what is wrong with the file
     if not isinstance(node, yaml.MappingNode):
         return None
@@ -172,14 +166,6 @@ def _inherit_value(data: bytes) -> str | None:
                 and value.tag == _STR_TAG and value.value):
             return value.value
     return None
-
-
-def _loaders() -> list[type]:
-    """libyaml's parser where PyYAML has it (several times faster), then PyYAML's own,
-    which MkDocs uses: a file only the second reads is read as MkDocs will read it."""
-    import yaml
-
-    return [*([yaml.CSafeLoader] if yaml.__with_libyaml__ else []), yaml.SafeLoader]
 
 
 def _inherit_loop(config_data: bytes, shown: str) -> Diagnostic:

@@ -243,11 +243,9 @@ def test_mkdocs_yml_may_not_construct_python_objects(root: Path, tag: str) -> No
     assert not marker.exists()
 
 
-def test_a_python_tag_libyaml_cannot_parse_is_still_refused(root: Path) -> None:
-    # libyaml stops at 1,000 levels of nesting; MkDocs' own parser has no such limit, so
-    # the file is then read again the way MkDocs reads it.
+def test_a_python_tag_nested_deep_is_refused(root: Path) -> None:
     marker = root.parent / "constructed"
-    depth = 1_001
+    depth = 1_001  # deeper than libyaml would parse
     config = root / "mkdocs.yml"
     config.write_text(config.read_text() + "extra:\n  x: " + "[" * depth
                       + f'!!python/object/apply:os.system ["touch {marker}"]' + "]" * depth
@@ -255,6 +253,35 @@ def test_a_python_tag_libyaml_cannot_parse_is_still_refused(root: Path) -> None:
     line = len(config.read_text().splitlines())
     _assert_one_line(root, f"mkdocs.yml:{line}:{6 + depth}: error: mkdocs.yml may not "
                            "construct Python objects; remove the !!python tag")
+    assert not marker.exists()
+
+
+def test_a_python_tag_libyaml_would_read_as_text_is_refused(root: Path) -> None:
+    # libyaml ends the tag `!!str,'` at the comma and reads on into a quoted scalar that
+    # hides the next tag; MkDocs' parser reads the comma and quote as part of the tag.
+    marker = root.parent / "constructed"
+    config = root / "mkdocs.yml"
+    hidden = ("extra: {a: !!str,' , <<: {y: !!python/object/apply:os.system "
+              '["touch MARKER"]}, b: !!str,\' }\n').replace("MARKER", str(marker))
+    config.write_text(config.read_text() + hidden)
+    line = len(config.read_text().splitlines())
+    _assert_one_line(root, f"mkdocs.yml:{line}:{hidden.index('!!python') + 1}: error: "
+                           "mkdocs.yml may not construct Python objects")
+    assert not marker.exists()
+
+
+def test_an_inherit_libyaml_would_not_see_is_followed(root: Path) -> None:
+    # libyaml splits the %TAG prefix at the comma of "tag:yaml.org,2002:", and so reads
+    # no INHERIT key in this flow mapping, where MkDocs reads one.
+    marker = root.parent / "constructed"
+    config = root / "mkdocs.yml"
+    base = config.read_text() + (f'extra:\n  x: !!python/object/apply:os.system '
+                                 f'["touch {marker}"]\n')
+    (root / "base.yml").write_text(base)
+    config.write_text("%TAG !y! tag:yaml.or\n---\n{!y!g,2002:str INHERIT: base.yml}\n")
+    line = len(base.splitlines())
+    _assert_one_line(root, f"base.yml:{line}:6: error: mkdocs.yml may not construct Python "
+                           "objects")
     assert not marker.exists()
 
 
