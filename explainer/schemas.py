@@ -10,6 +10,7 @@ describe any export, not this one's contents.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
@@ -191,20 +192,29 @@ _SCHEMA_CODE = ("models.py", "kinds.py", "schemas.py")
 def exported_schema_texts(cache_dir: Path | None = None) -> dict[str, str]:
     """schema_texts(exported=True), which depends on the code alone: made once per process
     and kept in `cache_dir` between builds, under a digest of the code that makes it."""
-    path = cache_dir / "schemas" / f"{_code_digest()}.json" if cache_dir else None
+    digest = _code_digest() if cache_dir is not None else None
+    path = cache_dir / "schemas" / f"{digest}.json" if cache_dir and digest else None
     cached = _read_texts(path) if path is not None else None
     if cached is not None:
         return cached
     texts = schema_texts(exported=True)
     if path is not None:
+        for earlier in path.parent.glob("*.json"):  # made by other code: never read again
+            with contextlib.suppress(OSError):
+                earlier.unlink()
         write_cache_file(path, json.dumps(texts, ensure_ascii=False).encode())
     return texts
 
 
-def _code_digest() -> str:
+def _code_digest() -> str | None:
+    """A digest of pydantic's version and the code, or None where the code cannot be read
+    (an install of compiled files only): then nothing is cached."""
     digest = hashlib.blake2b(pydantic.VERSION.encode(), digest_size=16)
-    for name in _SCHEMA_CODE:
-        digest.update(b"\0" + (Path(__file__).parent / name).read_bytes())
+    try:
+        for name in _SCHEMA_CODE:
+            digest.update(b"\0" + (Path(__file__).parent / name).read_bytes())
+    except OSError:
+        return None
     return digest.hexdigest()
 
 

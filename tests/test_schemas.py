@@ -343,11 +343,20 @@ def test_open_data_schemas_come_from_the_cache_in_the_next_build(
 
     monkeypatch.setattr(schemas, "schema_texts", not_again)
     assert exported_schema_texts(tmp_path) == made
-    # Other code (here: another pydantic) is another entry, made anew.
+    # Other code (here: another pydantic) is another entry, made anew in place of the last.
     monkeypatch.setattr(schemas.pydantic, "VERSION", "0.0.0")
+    monkeypatch.setattr(schemas, "schema_texts", schema_texts)
     exported_schema_texts.cache_clear()
-    with pytest.raises(AssertionError, match="made again"):
-        exported_schema_texts(tmp_path)
+    assert exported_schema_texts(tmp_path) == made
+    [replaced] = (tmp_path / "schemas").iterdir()
+    assert replaced != kept
+
+
+def test_open_data_schemas_are_not_cached_where_the_code_cannot_be_read(
+        tmp_path: Path, fresh_process: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schemas, "_SCHEMA_CODE", ("models.py", "no-such-module.py"))
+    assert exported_schema_texts(tmp_path) == schema_texts(exported=True)
+    assert not (tmp_path / "schemas").exists()
 
 
 @pytest.mark.parametrize("stored", [b"", b"{", b"[]", b'{"actors.schema.json": "{}"}',
