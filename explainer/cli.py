@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import overload
+from typing import NoReturn, overload
 
 from .diagnostics import Diagnostic, apply_strict, count_line, print_diagnostics
 
@@ -204,5 +204,18 @@ def _run(argv: list[str]) -> int:
     return 2
 
 
+def program() -> NoReturn:
+    """The command line as a process of its own. `check` writes nothing, so once its
+    report is out the process ends at once: the interpreter would otherwise free every
+    fact and module one by one, a fifth of a check of 1,000 actors."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if _parser().parse_known_args(argv)[0].command == "check":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    program()

@@ -16,7 +16,7 @@ from explainer import project
 from explainer.cli import run_check
 from explainer.project import Report
 
-from .conftest import REPO
+from .conftest import REPO, copy_project, replace_in
 
 
 def test_check_runs_without_the_cycle_collector_and_restores_it(
@@ -68,3 +68,33 @@ def test_check_does_not_import_what_only_a_build_needs() -> None:
     assert "explainer.plugin.plugin" in modules  # the plugin was loaded, as a build does
     assert [name for name in modules if name.split(".")[0] == "PIL"
             or name in BUILD_ONLY] == []
+
+
+# Run as `python -m explainer.cli`, with a handler that reports the interpreter's teardown.
+AS_PROGRAM = ("import atexit, runpy, sys\n"
+              "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+              "sys.argv = ['explainer.cli', *sys.argv[1:]]\n"
+              "runpy.run_module('explainer.cli', run_name='__main__')\n")
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_check_ends_its_process_at_once_with_its_whole_report(tmp_path: Path,
+                                                              broken: bool) -> None:
+    root = copy_project(tmp_path / "project")
+    if broken:
+        replace_in(root / "data" / "actors.yaml", "kind: person", "kind: persn")
+    run = subprocess.run([sys.executable, "-c", AS_PROGRAM, "--root", str(root), "check",
+                          "--format", "github"], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == (1 if broken else 0), run.stderr
+    assert "torn down" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert lines[-3].startswith("data: ") and lines[-1].endswith(" ms)"), run.stderr
+    assert ("::error file=data/actors.yaml" in run.stderr) == broken, run.stderr
+
+
+def test_other_commands_end_as_usual(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-c", AS_PROGRAM, "new", str(tmp_path / "new")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[-1] == "torn down", run.stderr
