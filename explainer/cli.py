@@ -211,8 +211,9 @@ def program() -> NoReturn:
     argv = sys.argv[1:]
     code = main(argv)
     if _parser().parse_known_args(argv)[0].command == "check":
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError):  # a reader that went away (`| head`)
+                stream.flush()
         os._exit(code)
     sys.exit(code)
 
