@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn, overload
 
-from .diagnostics import Diagnostic, apply_strict, count_line, print_diagnostics
+from .diagnostics import Diagnostic, apply_strict, count_line, print_diagnostics, short
 
 ROOT = Path.cwd()
 # build.py runs the command line from its own folder; relative paths an editor types
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _since_problem(since: str, reason: str) -> int:
-    print(f"error: --since {since}: {reason}", file=sys.stderr)
+    print(f"error: --since {short(since)}: {reason}", file=sys.stderr)
     return 2
 
 
@@ -113,11 +113,14 @@ def _check(root: Path, strict: bool, fmt: str, since: str | None) -> int:
             return _since_problem(since, str(exc))
     report = check_project(root)
     diagnostics = apply_strict([*report.diagnostics, *gated], strict)
-    print_diagnostics(diagnostics, fmt)
-    elapsed = time.perf_counter() - started
-    print(report.summary_line(), file=sys.stderr)
-    print(report.coverage_line(), file=sys.stderr)
-    print(f"{count_line(diagnostics)} ({elapsed * 1000:.0f} ms)", file=sys.stderr)
+    # A reader that went away (`check | head`) gets no more; the status still says how
+    # the check went.
+    with contextlib.suppress(BrokenPipeError):
+        print_diagnostics(diagnostics, fmt)
+        elapsed = time.perf_counter() - started
+        print(report.summary_line(), file=sys.stderr)
+        print(report.coverage_line(), file=sys.stderr)
+        print(f"{count_line(diagnostics)} ({elapsed * 1000:.0f} ms)", file=sys.stderr)
     return 1 if any(d.severity == "error" for d in diagnostics) else 0
 
 
@@ -212,8 +215,9 @@ def program() -> NoReturn:
     code = main(argv)
     if _parser().parse_known_args(argv)[0].command == "check":
         for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError):  # a reader that went away (`| head`)
-                stream.flush()
+            if stream is not None:  # None: started with the stream closed
+                with contextlib.suppress(OSError):  # a reader that went away
+                    stream.flush()
         os._exit(code)
     sys.exit(code)
 

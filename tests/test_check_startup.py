@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,28 @@ def test_other_commands_end_as_usual(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stderr.splitlines()[-1] == "torn down", run.stderr
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_check_keeps_its_status_when_its_reader_went_away(tmp_path: Path,
+                                                          broken: bool) -> None:
+    root = copy_project(tmp_path / "project")
+    if broken:
+        replace_in(root / "data" / "actors.yaml", "kind: person", "kind: persn")
+    reader, writer = os.pipe()
+    os.close(reader)  # as `check | head` once head has read its lines
+    try:
+        run = subprocess.run([sys.executable, "-m", "explainer.cli", "--root", str(root),
+                              "check"], stdout=writer, stderr=writer, timeout=120)
+    finally:
+        os.close(writer)
+    assert run.returncode == (1 if broken else 0)
+
+
+def test_check_runs_with_its_output_stream_closed(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    run = subprocess.run([sys.executable, "-m", "explainer.cli", "--root", str(root), "check"],
+                         capture_output=True, text=True, timeout=120,
+                         preexec_fn=lambda: os.close(1))  # `check >&-`
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[-1].startswith("0 errors, 0 warnings"), run.stderr
