@@ -16,7 +16,7 @@ from explainer.render.templates import PACKAGE_TEMPLATES
 from explainer.site_build import parse_dev_addr
 from explainer.urls import site_url_problem
 
-from ..conftest import copy_project, run_cli
+from ..conftest import copy_project, replace_in, run_cli
 from .support import hash_tree
 
 
@@ -300,6 +300,36 @@ def test_env_and_relative_tags_still_work(root: Path) -> None:
                       "  mode: !ENV [EXPLAINER_MODE, plain]\n")
     check = run_cli(root, "check")
     assert check.returncode == 0, check.stderr
+
+
+# -- the plugin's options ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('        startDate: "2025-08-15"', "        startDate: 2025-08-15",
+     "option 'about': startDate is a date as YAML reads it; put it in quotes: "
+     '"2025-08-15"'),
+    ("          name: Joint Base Elmendorf-Richardson, Anchorage, Alaska",
+     "          name: [Anchorage, 2025-08-15]",
+     "option 'about': location.name[1] is a date as YAML reads it"),
+    ("      intros:\n", "      cache_dir: mkdocs.yml/cache\n      intros:\n",
+     "option 'cache_dir': 'mkdocs.yml/cache' cannot be a folder: mkdocs.yml is a file; give "
+     "the explainer plugin a cache_dir of its own, such as .cache"),
+    ("        questions: >-", "        questons: >-",
+     "option 'intros': 'questons' is not a kind of fact (did you mean 'questions'?)"),
+    ("        questions: >-\n", "        questions: [1, {a: 2}]\n        sources: >-\n",
+     "option 'intros': the intro of questions must be a sentence of text"),
+])
+def test_a_bad_plugin_option_is_one_line(root: Path, old: str, new: str,
+                                         message: str) -> None:
+    replace_in(root / "mkdocs.yml", old, new)
+    _assert_one_line(root, f"mkdocs.yml:{_line_of(root / 'mkdocs.yml', 'plugins:')}:1: "
+                           f"error: plugins: Plugin 'explainer' {message}")
+
+
+def _line_of(path: Path, start: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1)
+                if line.startswith(start))
 
 
 # -- content the build reads -----------------------------------------------------------
