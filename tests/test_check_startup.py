@@ -78,12 +78,22 @@ AS_PROGRAM = ("import atexit, runpy, sys\n"
               "runpy.run_module('explainer.cli', run_name='__main__')\n")
 
 
-@pytest.mark.parametrize("broken", [False, True])
-def test_check_ends_its_process_at_once_with_its_whole_report(tmp_path: Path,
-                                                              broken: bool) -> None:
-    root = copy_project(tmp_path / "project")
+@pytest.fixture(params=[False, True], ids=["valid", "broken"])
+def broken(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+@pytest.fixture
+def root(tmp_path: Path, broken: bool) -> Path:
+    """A copy of the bundled project; the broken one has one wrong actor kind."""
+    project = copy_project(tmp_path / "project")
     if broken:
-        replace_in(root / "data" / "actors.yaml", "kind: person", "kind: persn")
+        replace_in(project / "data" / "actors.yaml", "kind: person", "kind: persn")
+    return project
+
+
+def test_check_ends_its_process_at_once_with_its_whole_report(root: Path,
+                                                              broken: bool) -> None:
     run = subprocess.run([sys.executable, "-c", AS_PROGRAM, "--root", str(root), "check",
                           "--format", "github"], capture_output=True, text=True,
                          timeout=120)
@@ -101,12 +111,7 @@ def test_other_commands_end_as_usual(tmp_path: Path) -> None:
     assert run.stderr.splitlines()[-1] == "torn down", run.stderr
 
 
-@pytest.mark.parametrize("broken", [False, True])
-def test_check_keeps_its_status_when_its_reader_went_away(tmp_path: Path,
-                                                          broken: bool) -> None:
-    root = copy_project(tmp_path / "project")
-    if broken:
-        replace_in(root / "data" / "actors.yaml", "kind: person", "kind: persn")
+def test_check_keeps_its_status_when_its_reader_went_away(root: Path, broken: bool) -> None:
     reader, writer = os.pipe()
     os.close(reader)  # as `check | head` once head has read its lines
     try:

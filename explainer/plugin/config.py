@@ -40,8 +40,11 @@ def _not_json(value: object, path: str) -> str | None:
                 return problem
         return None
     if isinstance(value, list):
-        return next((problem for index, item in enumerate(value)
-                     if (problem := _not_json(item, f"{path}[{index}]")) is not None), None)
+        for index, item in enumerate(value):
+            problem = _not_json(item, f"{path}[{index}]")
+            if problem is not None:
+                return problem
+        return None
     if value is None or isinstance(value, str | int | float | bool):
         return None
     return f"{path} must be text, a number, true or false, a list or a mapping"

@@ -76,14 +76,14 @@ def _block_lines(html: str, indent: str) -> str:
     if indent:
         html = "\n".join(indent + line.rstrip() for line in _inert_html(html).split("\n"))
     else:
-        html = _FENCE.sub(lambda fence: _as_references(_ANY, fence.group()), html)
+        html = _FENCE.sub(lambda fence: "".join(
+            char if char in " \t" else f"&#{ord(char)};" for char in fence.group()), html)
     return f"\n{html}\n"
 
 
 # Markdown finds code fences before it sets raw HTML aside: a line of a data text starting
 # with ``` or ~~~ would open one, making code of the page up to the next such line.
 _FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
-_ANY = re.compile(r"()[`~]")
 
 
 # A tag; quoted attribute values may hold '>'.
